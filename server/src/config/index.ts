@@ -1,0 +1,6 @@
+export type { ConfigProblem } from './env-overrides.js';
+export type { Runtime } from './loader.js';
+export { CONFIG_LEAVES, ConfigError, loadConfig, loadProcessConfig, redactConfig } from './loader.js';
+export type { SecretReferenceResolver } from './references.js';
+export type { Config } from './schema.js';
+export { ConfigSchema } from './schema.js';

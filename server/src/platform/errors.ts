@@ -1,0 +1,88 @@
+/**
+ * The error catalogue: every error a client can see has a stable code, an HTTP status and a default
+ * message. Services throw {@link AppError}s; the one error handler turns them into responses.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is invalid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  INVALID_ID: { status: 400, message: 'An identifier in the request is malformed.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
+  FORBIDDEN: { status: 403, message: 'You do not have permission to do this.' },
+  NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  CONFLICT: { status: 409, message: 'The resource already exists or was changed concurrently.' },
+  REFERENCE_NOT_FOUND: { status: 409, message: 'The request refers to something that does not exist.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'The request body has an unsupported content type or encoding.',
+  },
+  RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  INTERNAL: { status: 500, message: 'An internal error occurred.' },
+  NOT_READY: { status: 503, message: 'The service is not ready.' },
+  SHUTTING_DOWN: { status: 503, message: 'The service is shutting down.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** One field-level problem, as in `VALIDATION_FAILED` details. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** An error with a stable code that is safe to show to clients. */
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? ERROR_CATALOGUE[code].message);
+    this.name = 'AppError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+/** Shorthand: `throw appError('NOT_FOUND', 'No such key.')`. */
+export const appError = (code: ErrorCode, message?: string, details?: unknown) =>
+  new AppError(code, message, details);
+
+interface PgError {
+  code?: unknown;
+  constraint?: unknown;
+  routine?: unknown;
+}
+
+/**
+ * Translates PostgreSQL errors that a client's input can cause into catalogue errors, in one place.
+ * Everything else stays an internal error. Codes: PostgreSQL "Appendix A. Error Codes".
+ */
+export function translateDatabaseError(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code } = err as PgError;
+  switch (code) {
+    case '23505':
+      return new AppError('CONFLICT');
+    case '23503':
+      return new AppError('REFERENCE_NOT_FOUND');
+    case '22P02':
+    case '22003':
+    case '22001':
+      return new AppError('VALIDATION_FAILED', 'A value in the request has the wrong form or size.');
+    case '57014':
+      return new AppError('DATABASE_UNAVAILABLE', 'The database did not answer in time.');
+    case 'ECONNREFUSED':
+    case '57P01':
+    case '57P03':
+    case '53300':
+      return new AppError('DATABASE_UNAVAILABLE');
+    default:
+      return undefined;
+  }
+}

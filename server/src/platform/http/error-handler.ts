@@ -1,0 +1,71 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, translateDatabaseError } from '../errors.js';
+
+/** body-parser failure types (body-parser 2 README, "Errors") mapped to catalogue codes. */
+const BODY_ERRORS: Record<string, AppError> = {
+  'entity.parse.failed': new AppError('MALFORMED_JSON'),
+  'entity.too.large': new AppError('PAYLOAD_TOO_LARGE'),
+  'encoding.unsupported': new AppError('UNSUPPORTED_MEDIA_TYPE'),
+  'charset.unsupported': new AppError('UNSUPPORTED_MEDIA_TYPE'),
+  'request.size.invalid': new AppError(
+    'VALIDATION_FAILED',
+    'The request body length does not match Content-Length.',
+  ),
+  'request.aborted': new AppError('VALIDATION_FAILED', 'The request body was not received completely.'),
+};
+
+function asAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && BODY_ERRORS[type]) return BODY_ERRORS[type];
+  return translateDatabaseError(err);
+}
+
+/** OpenAI error `type` values for the OpenAI-compatible routes. */
+function openAiType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** The one error handler: stable codes to clients, full detail (with stack) only in the log. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const known = asAppError(err);
+  const error = known ?? new AppError('INTERNAL');
+  const log = req.log;
+  if (!known) log?.error({ err }, 'unhandled error');
+  else if (error.status >= 500) log?.warn({ errorCode: error.code, err }, 'request failed');
+  if (res.headersSent) {
+    // A stream already started: the only honest signal left is to cut the connection.
+    res.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  if (req.path.startsWith('/v1/')) {
+    res.status(error.status).json({
+      error: {
+        message: error.message,
+        type: openAiType(error.status),
+        param: null,
+        code: error.code.toLowerCase(),
+      },
+    });
+    return;
+  }
+  res.status(error.status).json({
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      request_id: req.id,
+    },
+  });
+};
+
+/** Catch-all after every router: an unknown path is a 404 with a code, never Express's HTML page. */
+export const notFoundHandler: RequestHandler = () => {
+  throw new AppError('ROUTE_NOT_FOUND');
+};

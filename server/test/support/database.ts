@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { startEmbeddedPostgres } from '../../src/platform/db/embedded.js';
+
+/** A database created for one test file, dropped by `drop()`. */
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+let adminUrl: Promise<string> | undefined;
+/** Set when this process started its own embedded server; stopped when its last database is dropped. */
+let ownServer: { stop(): Promise<void> } | undefined;
+let liveDatabases = 0;
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+
+/**
+ * The server tests create their databases on: DATABASE_URL (set by the test runner or CI), or an
+ * embedded PostgreSQL started for this process when a test file runs on its own.
+ */
+function serverUrl(): Promise<string> {
+  adminUrl ??= (async () => {
+    const fromEnv = process.env.DATABASE_URL;
+    if (fromEnv) return fromEnv;
+    const dir = mkdtempSync(join(tmpdir(), 'aila-pg-'));
+    chmodSync(dir, 0o755); // PostgreSQL runs as its own user when we are root and must reach the data dir.
+    const embedded = await startEmbeddedPostgres({
+      dataDir: join(dir, 'data'),
+      port: await freePort(),
+      log: pino({ level: 'warn' }),
+      persistent: false,
+      production: false,
+    });
+    ownServer = embedded;
+    return embedded.url;
+  })();
+  return adminUrl;
+}
+
+/** Creates a fresh, empty database so test files never share state. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = new URL(await serverUrl());
+  const name = `aila_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: base.href });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  liveDatabases++;
+  const url = new URL(base.href);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: base.href });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+      if (--liveDatabases === 0 && ownServer) {
+        const server = ownServer;
+        ownServer = undefined;
+        adminUrl = undefined;
+        await server.stop();
+      }
+    },
+  };
+}
