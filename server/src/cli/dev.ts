@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config, Runtime } from '../config/index.js';
+import { startDevIdp } from '../dev/idp/index.js';
+import { startSimulator } from '../dev/simulator/index.js';
+import { fail } from './fail.js';
+import { type Companions, serve } from './serve.js';
+
+/** The OIDC connection name under which the appliance knows the development IdP. */
+export const DEV_CONNECTION = 'dev';
+
+/**
+ * `aila dev`: the real appliance on an embedded PostgreSQL (migrated at start), with a development
+ * OIDC provider and a simulated OpenAI-compatible model backend on loopback. Refuses production.
+ */
+export async function dev(): Promise<void> {
+  await serve({ prepare: startCompanions });
+}
+
+async function startCompanions(config: Config, runtime: Runtime, log: Logger): Promise<Companions> {
+  if (runtime.production)
+    fail(new Error('`aila dev` runs development-only parts and refuses NODE_ENV=production'));
+  const publicUrl = config.server.publicUrl.replace(/\/+$/, '');
+  const idp = await startDevIdp({
+    host: '127.0.0.1',
+    port: config.dev.idpPort,
+    clients: [
+      {
+        clientId: 'ai-la',
+        clientSecret: randomBytes(24).toString('base64url'),
+        redirectUris: [`${publicUrl}/auth/oidc/${DEV_CONNECTION}/callback`],
+        postLogoutRedirectUris: [`${publicUrl}/`],
+      },
+    ],
+    log,
+  });
+  const simulator = await startSimulator({ host: '127.0.0.1', port: config.dev.simulatorPort }).catch(
+    async (err) => {
+      await idp.close();
+      throw err;
+    },
+  );
+  return {
+    config: { ...config, database: { ...config.database, migrateOnStart: true } },
+    banner: (url) =>
+      [
+        '',
+        `  AI-LA appliance (development)    ${publicUrl}   (listening on ${url})`,
+        `  readiness                        ${publicUrl}/readyz`,
+        `  development OIDC provider        ${idp.issuer}`,
+        ...idp.users.map((u) => `    sign in as ${u.email.padEnd(22)} (${u.groups.join(', ')})`),
+        `  simulated model backend          ${simulator.url}/v1`,
+        '',
+        '',
+      ].join('\n'),
+    stop: async () => {
+      await Promise.all([idp.close(), simulator.close()]);
+    },
+  };
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { BUILD } from '../platform/build-info.js';
+
+/**
+ * The `aila` command. Each subcommand imports its implementation lazily, so `aila serve` can start
+ * tracing before the HTTP and database modules are loaded.
+ */
+const program = new Command('aila')
+  .description('AI-LA Enterprise Appliance')
+  .version(BUILD.version, '-v, --version')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the appliance (configuration from AILA_CONFIG and AILA_* variables)')
+  .action(async () => (await import('./serve.js')).serve());
+
+program
+  .command('dev')
+  .description(
+    'run the appliance with an embedded PostgreSQL, a development OIDC provider and a simulated model',
+  )
+  .action(async () => (await import('./dev.js')).dev());
+
+const migrate = program.command('migrate').description('database migrations');
+for (const action of ['up', 'down', 'status'] as const) {
+  const what = {
+    up: 'apply every pending migration',
+    down: 'revert the last batch',
+    status: 'list migrations',
+  };
+  migrate
+    .command(action)
+    .description(what[action])
+    .action(async () => (await import('./migrate.js')).migrate(action));
+}
+
+const config = program.command('config').description('configuration');
+config
+  .command('check')
+  .description('validate the configuration; exit 1 listing every problem')
+  .option('--print', 'print the effective configuration, secrets redacted')
+  .action(async (opts: { print?: boolean }) => (await import('./config-command.js')).configCheck(opts));
+config
+  .command('schema')
+  .description('print the JSON Schema of the configuration')
+  .action(async () => (await import('./config-command.js')).configSchema());
+config
+  .command('docs')
+  .description('print the configuration reference (Markdown), or update it in a file')
+  .option('--write <file>', 'replace the generated block in this Markdown file')
+  .action(async (opts: { write?: string }) => (await import('./config-command.js')).configDocs(opts));
+
+program
+  .command('simulator')
+  .description('run the simulated OpenAI-compatible model backend (`aila simulator --help` for its flags)')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async (_opts: unknown, cmd: Command) => (await import('./simulator.js')).simulator(cmd.args));
+
+program
+  .command('version')
+  .description('print the version')
+  .action(() => {
+    process.stdout.write(`aila ${BUILD.version} (node ${BUILD.node})\n`);
+  });
+
+await program.parseAsync();

@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { Config, Runtime } from '../config/index.js';
+import { loadProcessConfig } from '../config/index.js';
+import { createLogger } from '../platform/logger.js';
+import { startTracing } from '../telemetry/tracing.js';
+import { fail } from './fail.js';
+
+/** What `aila dev` adds around the appliance: companion processes and an adjusted configuration. */
+export interface Companions {
+  config: Config;
+  /** Printed once the appliance listens. */
+  banner(url: string): string;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** Starts companions before the appliance and may adjust its configuration (used by `aila dev`). */
+  prepare?: (config: Config, runtime: Runtime, log: Logger) => Promise<Companions>;
+}
+
+/**
+ * `aila serve`: configuration, then tracing, then (imported only now, so instrumentation can patch
+ * them) the server modules; drains on SIGTERM/SIGINT and exits 0, or 1 if a second signal arrives.
+ */
+export async function serve(options: ServeOptions = {}): Promise<void> {
+  let config: Config;
+  let runtime: Runtime;
+  try {
+    ({ config, runtime } = await loadProcessConfig());
+  } catch (err) {
+    fail(err);
+  }
+  const log = createLogger({ level: config.log.level, redact: config.log.redact });
+  let companions: Companions | undefined;
+  if (options.prepare) {
+    companions = await options.prepare(config, runtime, log).catch(fail);
+    config = companions.config;
+  }
+  const stopTracing = startTracing(config.telemetry);
+  const { startAppliance } = await import('../main.js');
+  let appliance: Awaited<ReturnType<typeof startAppliance>>;
+  try {
+    appliance = await startAppliance(config, runtime, log);
+  } catch (err) {
+    log.fatal({ err }, 'startup failed');
+    log.flush();
+    await companions?.stop();
+    fail(err);
+  }
+  if (companions) process.stdout.write(companions.banner(appliance.url));
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    await appliance.shutdown(signal);
+    await companions?.stop();
+    await stopTracing();
+    log.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
