@@ -40,7 +40,7 @@ const CSP_DIRECTIVES = {
  * Builds the Express application: the middleware order, each module's router, the error handler
  * last. This is the one place where modules meet.
  */
-export function createApp(deps: AppDeps): Express {
+export async function createApp(deps: AppDeps): Promise<Express> {
   const { config, health, metrics, log } = deps;
   const app = express();
   app.disable('x-powered-by');

@@ -37,7 +37,7 @@ export async function startAppliance(config: Config, runtime: Runtime, log: Logg
     const health = new Health();
     health.register('database', () => pingDb(database.db));
     const metrics = new Metrics();
-    const app = createApp({ config, db: database.db, log, health, metrics });
+    const app = await createApp({ config, db: database.db, log, health, metrics });
     const http = new HttpServer(app, config.server);
     const address = await http.listen(config.server.host, config.server.port);
     if (config.metrics.enabled)

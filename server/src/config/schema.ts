@@ -174,6 +174,21 @@ export const DatabaseConfig = section(
   'PostgreSQL, the only store of state.',
 );
 
+export const AuditConfig = section(
+  {
+    hmacKey: Type.Optional(
+      secret(
+        Type.String({
+          pattern: '^[A-Za-z0-9+/]{43,}={0,2}$',
+          description:
+            'Base64 key (32+ bytes) that pseudonymises IP addresses, e-mails and token fragments in audit events. Unset: generated once and stored in the database.',
+        }),
+      ),
+    ),
+  },
+  'Audit trail of admin and authentication actions.',
+);
+
 export const DevConfig = section(
   {
     idpPort: Port(8081, 'Port of the development OIDC provider started by `aila dev`.'),
@@ -189,6 +204,7 @@ export const ConfigSchema = Type.Object(
     log: LogConfig,
     telemetry: TelemetryConfig,
     database: DatabaseConfig,
+    audit: AuditConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },

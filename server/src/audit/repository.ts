@@ -1,0 +1,28 @@
+import type { Db } from '../platform/db/knex.js';
+import type { AuditEvent } from './event.js';
+
+/** Inserts one audit event row (the full event is kept verbatim in `event`). */
+export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void> {
+  await db('audit_events').insert({
+    id: event.id,
+    ts: new Date(event.ts),
+    action: event.action,
+    outcome: event.outcome,
+    actor_type: event.actor.type,
+    actor_id: event.actor.id,
+    target_type: event.target?.type ?? null,
+    target_id: event.target?.id ?? null,
+    request_id: event.request_id ?? null,
+    event: JSON.stringify(event),
+  });
+}
+
+/** Reads a stored installation secret from settings, creating it with `create` on first use. */
+export async function settingOrCreate(db: Db, key: string, create: () => string): Promise<string> {
+  await db('settings')
+    .insert({ key, value: JSON.stringify(create()) })
+    .onConflict('key')
+    .ignore();
+  const row = (await db('settings').where({ key }).first('value')) as { value: string };
+  return row.value;
+}
