@@ -16,6 +16,8 @@ export interface AppDeps {
   log: Logger;
   health: Health;
   metrics: Metrics;
+  /** Extra routes mounted after the modules' (embedding the appliance, tests). */
+  extend?: (app: Express) => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     });
   });
 
+  deps.extend?.(app);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

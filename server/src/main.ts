@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { type AppDeps, createApp } from './app.js';
 import type { Config, Runtime } from './config/index.js';
 import { BUILD } from './platform/build-info.js';
 import { ensureMigrated, openDatabase } from './platform/db/database.js';
@@ -29,7 +29,12 @@ const urlOf = (address: AddressInfo) =>
  * Boots the appliance: database (configured or embedded), migrations check, modules, HTTP and
  * metrics listeners. Telemetry, when configured, was started by the caller before this was imported.
  */
-export async function startAppliance(config: Config, runtime: Runtime, log: Logger): Promise<Appliance> {
+export async function startAppliance(
+  config: Config,
+  runtime: Runtime,
+  log: Logger,
+  extend?: AppDeps['extend'],
+): Promise<Appliance> {
   const database = await openDatabase(config.database, runtime, log);
   let metricsServer: Server | undefined;
   try {
@@ -37,7 +42,14 @@ export async function startAppliance(config: Config, runtime: Runtime, log: Logg
     const health = new Health();
     health.register('database', () => pingDb(database.db));
     const metrics = new Metrics();
-    const app = await createApp({ config, db: database.db, log, health, metrics });
+    const app = await createApp({
+      config,
+      db: database.db,
+      log,
+      health,
+      metrics,
+      ...(extend ? { extend } : {}),
+    });
     const http = new HttpServer(app, config.server);
     const address = await http.listen(config.server.host, config.server.port);
     if (config.metrics.enabled)

@@ -41,8 +41,9 @@ function assertEvidenceSafe(value: AuditValue, path: string): void {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) {
     throw new Error(`audit event ${path} must be an integer`);
   }
-  if (Array.isArray(value)) value.forEach((v, i) => assertEvidenceSafe(v, `${path}[${i}]`));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) assertEvidenceSafe(v, `${path}[${i}]`);
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (!KEY.test(k)) throw new Error(`audit event key ${path}.${k} must match ^[a-z_]+$`);
       assertEvidenceSafe(v, `${path}.${k}`);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config, Runtime } from '../config/index.js';
 import { loadProcessConfig } from '../config/index.js';
 import { createLogger } from '../platform/logger.js';
+import { exitOnSignals } from '../platform/signals.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { fail } from './fail.js';
 
@@ -48,19 +49,9 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     fail(err);
   }
   if (companions) process.stdout.write(companions.banner(appliance.url));
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
-    stopping = true;
+  exitOnSignals(log, async (signal) => {
     await appliance.shutdown(signal);
     await companions?.stop();
     await stopTracing();
-    log.flush();
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  });
 }

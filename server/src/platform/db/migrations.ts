@@ -46,14 +46,12 @@ export interface MigrationStatus {
 
 /** Which migrations have run and which are pending. */
 export async function migrationStatus(db: Knex): Promise<MigrationStatus> {
-  const [completed, pending] = (await db.migrate.list(options())) as [
-    Array<{ name: string }>,
-    Array<{ file: string }>,
-  ];
+  // With a custom source, knex returns pending migrations as that source listed them (file names).
+  const [completed, pending] = (await db.migrate.list(options())) as [Array<{ name: string }>, string[]];
   const source = new DirectoryMigrationSource(MIGRATIONS_DIR);
   return {
     applied: completed.map((m) => m.name),
-    pending: pending.map((m) => source.getMigrationName(m.file)),
+    pending: pending.map((file) => source.getMigrationName(file)),
   };
 }
 

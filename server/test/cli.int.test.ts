@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { runCli } from './support/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aila-cli-'));
+
+describe('aila CLI', () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase();
+  });
+  after(() => database.drop());
+
+  test('config check: a broken file exits 1 and names every problem', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      'server:\n  port: -1\n  publicUrl: not a url\ndatabase:\n  pool:\n    max: 0\nextra: true\n',
+    );
+    const { code, output } = await runCli(['config', 'check'], {
+      AILA_CONFIG: file,
+      AILA_LOG_LEVEL: 'chatty',
+    });
+    assert.equal(code, 1);
+    for (const expected of [
+      'server.port: must be >= 0',
+      'server.publicUrl: must match format "uri"',
+      'database.pool.max: must be >= 1',
+      'extra: unknown key',
+      'log.level: must be one of',
+    ]) {
+      assert.ok(output.includes(expected), `missing "${expected}" in:\n${output}`);
+    }
+  });
+
+  test('config check --print: valid configuration, secrets redacted', async () => {
+    const { code, output } = await runCli(['config', 'check', '--print'], {
+      AILA_DATABASE_URL: 'postgres://app:hunter2@db/aila',
+    });
+    assert.equal(code, 0, output);
+    assert.match(output, /configuration is valid/);
+    assert.match(output, /"url": "\[redacted\]"/);
+    assert.ok(!output.includes('hunter2'));
+  });
+
+  test('config schema prints the JSON Schema', async () => {
+    const { code, output } = await runCli(['config', 'schema'], {});
+    assert.equal(code, 0);
+    const schema = JSON.parse(output) as {
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
+    assert.equal(schema.additionalProperties, false);
+    assert.ok(schema.properties.database && schema.properties.server);
+  });
+
+  test('migrate status, up, down against a real database', async () => {
+    const env = { AILA_DATABASE_URL: database.url };
+    const fresh = await runCli(['migrate', 'status'], env);
+    assert.equal(fresh.code, 0, fresh.output);
+    assert.match(fresh.output, /pending {2}20261122000000_create_settings/);
+    assert.match(fresh.output, /0 applied, \d+ pending/);
+    const up = await runCli(['migrate', 'up'], env);
+    assert.equal(up.code, 0, up.output);
+    assert.match(up.output, /applied {2}20261122000000_create_settings/);
+    const again = await runCli(['migrate', 'up'], env);
+    assert.match(again.output, /nothing to do/);
+    const down = await runCli(['migrate', 'down'], env);
+    assert.equal(down.code, 0, down.output);
+    assert.match(down.output, /reverted/);
+    const after = await runCli(['migrate', 'status'], env);
+    assert.match(after.output, /0 applied/);
+  });
+
+  test('serve refuses to start with pending migrations', async () => {
+    const { code, output } = await runCli(['serve'], {
+      AILA_DATABASE_URL: database.url,
+      AILA_SERVER_PORT: '0',
+      AILA_METRICS_ENABLED: 'false',
+    });
+    assert.equal(code, 1);
+    assert.match(output, /migration\(s\) pending .*run `aila migrate up`/);
+  });
+
+  test('production refuses the embedded database and the development parts', async () => {
+    const serve = await runCli(['serve'], { NODE_ENV: 'production', AILA_METRICS_ENABLED: 'false' });
+    assert.equal(serve.code, 1);
+    assert.match(serve.output, /database.url is required when NODE_ENV=production/);
+    const dev = await runCli(['dev'], { NODE_ENV: 'production' });
+    assert.equal(dev.code, 1);
+    assert.match(dev.output, /refuses NODE_ENV=production/);
+  });
+
+  test('version', async () => {
+    const { code, output } = await runCli(['version'], {});
+    assert.equal(code, 0);
+    assert.match(output, /^aila \d+\.\d+\.\d+ \(node v\d+/);
+  });
+});
