@@ -48,6 +48,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.server.trustProxy);
   app.set('query parser', 'simple');
+  app.set('etag', false);
 
   app.use(requestContext(log));
   app.use(metrics.middleware());

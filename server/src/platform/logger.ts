@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /**
  * Fields that must never reach a log line: credentials, cookies, API keys, SAML responses and OAuth
@@ -47,7 +47,7 @@ export interface LoggerOptions {
   level: string;
   redact?: string[];
   /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
-  destination?: NodeJS.WritableStream;
+  destination?: DestinationStream;
 }
 
 /** The application logger: one JSON object per line, ISO timestamps, secrets redacted. */

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { type Appliance, startAppliance } from '../../src/main.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -26,7 +27,10 @@ function memoryDestination(lines: Array<Record<string, unknown>>): Writable {
  * Starts the real appliance (createApp over real HTTP) against a new database. `env` adds
  * configuration overrides in their `AILA_*` form, exactly as an operator would set them.
  */
-export async function startTestAppliance(env: Record<string, string> = {}): Promise<TestAppliance> {
+export async function startTestAppliance(
+  env: Record<string, string> = {},
+  options: { log?: Logger } = {},
+): Promise<TestAppliance> {
   const database = await createTestDatabase();
   const config = await loadConfig({
     env: {
@@ -41,7 +45,7 @@ export async function startTestAppliance(env: Record<string, string> = {}): Prom
     },
   });
   const logs: Array<Record<string, unknown>> = [];
-  const log = createLogger({ level: 'debug', destination: memoryDestination(logs) });
+  const log = options.log ?? createLogger({ level: 'debug', destination: memoryDestination(logs) });
   const appliance = await startAppliance(config, { production: false }, log);
   let stopped = false;
   return {
