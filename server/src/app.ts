@@ -2,7 +2,9 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { createAuditModule } from './audit/index.js';
 import type { Config } from './config/index.js';
+import { createIdentityModule, RouteRegistry } from './identity/index.js';
 import { BUILD } from './platform/build-info.js';
 import type { Health } from './platform/health.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
@@ -69,16 +71,36 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   app.use(health.router());
   app.use(express.json({ limit: config.server.jsonBodyLimit, strict: true }));
 
-  app.get('/api/v1/version', (_req, res) => {
+  // Every route below is declared in this registry with the access it requires (identity/rbac.ts).
+  const routes = new RouteRegistry();
+  const audit = (
+    await createAuditModule({
+      db: deps.db,
+      ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
+    })
+  ).service;
+  const identity = await createIdentityModule({
+    db: deps.db,
+    log,
+    audit,
+    config: { auth: config.auth, publicUrl: config.server.publicUrl },
+    routes,
+  });
+  app.use(identity.authenticate);
+
+  const platform = routes.router();
+  platform.get('/api/v1/version', 'public', (_req, res) => {
     res.json({ name: 'ai-la', version: BUILD.version });
   });
-  app.get('/', (_req, res) => {
+  platform.get('/', 'public', (_req, res) => {
     res.json({
       name: 'AI-LA Enterprise Appliance',
       version: BUILD.version,
       endpoints: { liveness: '/livez', readiness: '/readyz', version: '/api/v1/version' },
     });
   });
+  app.use(platform.router);
+  app.use(identity.router);
 
   deps.extend?.(app);
   app.use(notFoundHandler);

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = {
   'user.created': 'A user was created (JIT provisioning, SCIM or admin).',
   'user.updated': 'A user profile, role or status changed.',
   'user.disabled': 'A user was disabled; their sessions and keys stop working.',
+  'user.enabled': 'A disabled user was enabled again.',
   'user.deleted': 'A user was deleted.',
   'role.granted': 'A role was bound to a user.',
   'role.revoked': 'A role binding was removed.',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config, Runtime } from '../config/index.js';
 import { startDevIdp } from '../dev/idp/index.js';
 import { startSimulator } from '../dev/simulator/index.js';
+import type { OidcConnectionConfig } from '../identity/index.js';
 import { fail } from './fail.js';
 import { type Companions, serve } from './serve.js';
 
@@ -21,13 +22,14 @@ async function startCompanions(config: Config, runtime: Runtime, log: Logger): P
   if (runtime.production)
     fail(new Error('`aila dev` runs development-only parts and refuses NODE_ENV=production'));
   const publicUrl = config.server.publicUrl.replace(/\/+$/, '');
+  const clientSecret = randomBytes(24).toString('base64url');
   const idp = await startDevIdp({
     host: '127.0.0.1',
     port: config.dev.idpPort,
     clients: [
       {
         clientId: 'ai-la',
-        clientSecret: randomBytes(24).toString('base64url'),
+        clientSecret,
         redirectUris: [`${publicUrl}/auth/oidc/${DEV_CONNECTION}/callback`],
         postLogoutRedirectUris: [`${publicUrl}/`],
       },
@@ -40,13 +42,44 @@ async function startCompanions(config: Config, runtime: Runtime, log: Logger): P
       throw err;
     },
   );
+  // The appliance signs in through the development IdP like through a customer's: one OIDC connection.
+  const connection: OidcConnectionConfig = {
+    name: DEV_CONNECTION,
+    displayName: 'Development IdP',
+    issuer: idp.issuer,
+    clientId: 'ai-la',
+    clientSecret,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    claims: { email: 'email', name: 'name', groups: 'groups' },
+    groupRoles: { 'ai-la-admins': 'admin', 'ai-la-auditors': 'auditor', 'ai-la-developers': 'developer' },
+    groupTeams: {},
+    domains: [],
+    allowInsecureHttp: true,
+  };
+  const { auth } = config;
   return {
-    config: { ...config, database: { ...config.database, migrateOnStart: true } },
+    config: {
+      ...config,
+      database: { ...config.database, migrateOnStart: true },
+      auth: {
+        ...auth,
+        oidc: {
+          connections: [...auth.oidc.connections.filter((c) => c.name !== DEV_CONNECTION), connection],
+        },
+        // A __Host- cookie needs Secure, which browsers refuse over http://localhost.
+        session: {
+          ...auth.session,
+          insecureCookies: auth.session.insecureCookies || publicUrl.startsWith('http://'),
+        },
+      },
+    },
     banner: (url) =>
       [
         '',
         `  AI-LA appliance (development)    ${publicUrl}   (listening on ${url})`,
         `  readiness                        ${publicUrl}/readyz`,
+        `  sign in                          ${publicUrl}/auth/login?connection=${DEV_CONNECTION}`,
         `  development OIDC provider        ${idp.issuer}`,
         ...idp.users.map((u) => `    sign in as ${u.email.padEnd(22)} (${u.groups.join(', ')})`),
         `  simulated model backend          ${simulator.url}/v1`,

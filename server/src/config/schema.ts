@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { AuthConfig } from '../identity/config-schema.js';
 
 /**
  * Marks a configuration value as secret: it is redacted wherever the configuration is printed and
@@ -205,6 +206,7 @@ export const ConfigSchema = Type.Object(
     telemetry: TelemetryConfig,
     database: DatabaseConfig,
     audit: AuditConfig,
+    auth: AuthConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },

@@ -1,0 +1,105 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError } from '../platform/errors.js';
+import { parseCookies } from './cookies.js';
+import type { ApiKeyService } from './keys/service.js';
+import type { Principal } from './principal.js';
+import { type Access, grantsOf, isAllowed, restrictToScopes } from './rbac.js';
+import type { SessionService } from './sessions/service.js';
+import { API_KEY_PREFIX, safeEqual } from './tokens.js';
+
+/** RFC 9110 §9.2.1 safe methods: they change nothing, so they need no CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Header carrying the session's CSRF token on state-changing cookie-authenticated requests. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** RFC 6750 §3: a 401 names the scheme the client should use. */
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="ai-la"' };
+
+const unauthenticated = (code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'INVALID_API_KEY', message?: string) =>
+  new AppError(code, message, undefined, CHALLENGE);
+
+/** The session cookie's value, when the request carries one. */
+export const sessionTokenOf = (req: Request, cookieName: string) =>
+  parseCookies(req.get('cookie')).get(cookieName) || undefined;
+
+async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principal> {
+  const row = await keys.resolve(secret);
+  return {
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    roles: row.roles,
+    grants: restrictToScopes(grantsOf(row.roles), row.scopes),
+    credential: { type: 'api_key', keyId: row.id, scopes: row.scopes },
+  };
+}
+
+/**
+ * Identifies the caller on every request: `Authorization: Bearer aila_...` (RFC 6750 §2.1), else the
+ * session cookie. A bad API key is refused at once; a stale session cookie is cleared and leaves the
+ * request anonymous, so public routes still work. Cookie-authenticated state changes must carry the
+ * session's CSRF token; API key requests are exempt (a browser never attaches them by itself).
+ */
+export function authenticate(deps: { sessions: SessionService; keys: ApiKeyService }): RequestHandler {
+  const { sessions, keys } = deps;
+  return async (req: Request, res: Response, next) => {
+    const authorization = req.get('authorization');
+    if (authorization !== undefined) {
+      const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
+      if (!match?.[1]?.startsWith(API_KEY_PREFIX)) {
+        throw unauthenticated('INVALID_API_KEY', 'Use Authorization: Bearer with an aila_ API key.');
+      }
+      try {
+        req.auth = await fromApiKey(keys, match[1]);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'INVALID_API_KEY')
+          throw unauthenticated('INVALID_API_KEY');
+        throw err;
+      }
+      next();
+      return;
+    }
+    const token = sessionTokenOf(req, sessions.cookieName);
+    if (token === undefined) {
+      next();
+      return;
+    }
+    const found = await sessions.resolve(token);
+    if ('expired' in found) {
+      req.authProblem = 'SESSION_EXPIRED';
+      sessions.clearCookie(res);
+      next();
+      return;
+    }
+    const { session, csrfToken } = found;
+    if (!SAFE_METHODS.has(req.method) && !safeEqual(req.get(CSRF_HEADER) ?? '', csrfToken)) {
+      throw new AppError('CSRF_FAILED');
+    }
+    req.auth = {
+      userId: session.user_id,
+      email: session.email,
+      name: session.name,
+      roles: session.roles,
+      grants: grantsOf(session.roles),
+      credential: { type: 'session', sessionId: session.id, csrfToken, connection: session.connection },
+    };
+    next();
+  };
+}
+
+/**
+ * Enforces a route's declared access against the policy (rbac.ts): 401 without a principal, 403
+ * FORBIDDEN without the permission.
+ */
+export function authz(access: Access): RequestHandler {
+  return (req, _res, next) => {
+    if (access !== 'public') {
+      if (!req.auth) throw unauthenticated(req.authProblem ?? 'UNAUTHENTICATED');
+      if (!isAllowed(req.auth.grants, access)) {
+        throw new AppError('FORBIDDEN', `This requires the ${access} permission.`);
+      }
+    }
+    next();
+  };
+}

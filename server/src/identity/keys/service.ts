@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditService } from '../../audit/index.js';
+import type { Db } from '../../platform/db/knex.js';
+import { AppError, appError } from '../../platform/errors.js';
+import type { AuthConfig } from '../config-schema.js';
+import { type Actor, audited } from '../principal.js';
+import { type ApiKeyScope, type Grants, mayHoldScope } from '../rbac.js';
+import { newApiKey, sha256Hex } from '../tokens.js';
+import {
+  type ApiKeyAuthRow,
+  type ApiKeyRow,
+  findKeyForAuth,
+  insertKey,
+  type KeyQuery,
+  keyStatus,
+  listKeys,
+  revokeKey,
+  revokeKeysOf,
+  touchKey,
+} from './repository.js';
+
+const DAY_MS = 86_400_000;
+/** last_used_at is written at most once a minute per key. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface CreateKeyInput {
+  name: string;
+  scopes: ApiKeyScope[];
+  expiresInDays?: number | undefined;
+}
+
+export interface ApiKeyService {
+  /** Creates a key for the actor; the secret is returned here once and never again. */
+  create(actor: Actor, grants: Grants, input: CreateKeyInput): Promise<{ row: ApiKeyRow; secret: string }>;
+  list(query: KeyQuery): Promise<{ rows: ApiKeyRow[]; total: number }>;
+  /** Revokes a key; with `ownerId`, only that user's (NOT_FOUND otherwise). */
+  revoke(actor: Actor, keyId: string, ownerId?: string): Promise<ApiKeyRow>;
+  /** Revokes every live key of a user inside `trx` (disabling a user). */
+  revokeAllOf(trx: Db, actor: Actor, userId: string): Promise<number>;
+  /** Resolves a presented `aila_...` secret; throws INVALID_API_KEY when it does not grant access. */
+  resolve(secret: string): Promise<ApiKeyAuthRow>;
+}
+
+export interface ApiKeyServiceDeps {
+  db: Db;
+  audit: AuditService;
+  config: AuthConfig['apiKeys'];
+}
+
+/** Creates the API key service: `aila_` keys stored as SHA-256, scoped, expiring, revocable. */
+export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): ApiKeyService {
+  return {
+    async create(actor, grants, input) {
+      const days = input.expiresInDays ?? Math.min(config.defaultLifetimeDays, config.maxLifetimeDays);
+      if (days > config.maxLifetimeDays) {
+        throw appError('VALIDATION_FAILED', undefined, [
+          { field: 'body.expires_in_days', message: `must be at most ${config.maxLifetimeDays}` },
+        ]);
+      }
+      const scopes = [...new Set(input.scopes)].sort();
+      const refused = scopes.filter((scope) => !mayHoldScope(grants, scope));
+      if (refused.length > 0) {
+        throw new AppError(
+          'FORBIDDEN',
+          `Your roles do not allow an API key with scope ${refused.join(', ')}.`,
+        );
+      }
+      const key = newApiKey();
+      return db.transaction(async (trx) => {
+        const now = new Date();
+        const row = await insertKey(trx, {
+          id: randomUUID(),
+          user_id: actor.userId,
+          name: input.name,
+          prefix: key.prefix,
+          key_hash: key.hash,
+          scopes,
+          created_at: now,
+          expires_at: new Date(now.getTime() + days * DAY_MS),
+        });
+        await audit.record(
+          trx,
+          audited(actor, {
+            action: 'api_key.created',
+            outcome: 'success',
+            target: { type: 'api_key', id: row.id },
+            details: { scopes, expires_in_days: days },
+          }),
+        );
+        return { row, secret: key.secret };
+      });
+    },
+
+    list: (query) => listKeys(db, query, new Date()),
+
+    async revoke(actor, keyId, ownerId) {
+      return db.transaction(async (trx) => {
+        const row = await revokeKey(trx, keyId, actor.userId, ownerId);
+        if (!row) throw appError('NOT_FOUND', 'No such active API key.');
+        await audit.record(
+          trx,
+          audited(actor, {
+            action: 'api_key.revoked',
+            outcome: 'success',
+            target: { type: 'api_key', id: row.id },
+            details: { owner_id: row.user_id },
+          }),
+        );
+        return row;
+      });
+    },
+
+    async revokeAllOf(trx, actor, userId) {
+      const count = await revokeKeysOf(trx, userId, actor.userId);
+      if (count > 0) {
+        await audit.record(
+          trx,
+          audited(actor, {
+            action: 'api_key.revoked',
+            outcome: 'success',
+            target: { type: 'user', id: userId },
+            details: { owner_id: userId, count },
+          }),
+        );
+      }
+      return count;
+    },
+
+    async resolve(secret) {
+      const row = await findKeyForAuth(db, sha256Hex(secret));
+      const now = new Date();
+      if (row?.status !== 'active' || keyStatus(row, now) !== 'active') throw new AppError('INVALID_API_KEY');
+      if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_INTERVAL_MS)
+        await touchKey(db, row.id, now, TOUCH_INTERVAL_MS);
+      return row;
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import * as client from 'openid-client';
+import type { Logger } from 'pino';
+import type { AuditService } from '../../audit/index.js';
+import type { Db } from '../../platform/db/knex.js';
+import { AppError } from '../../platform/errors.js';
+import { LoginFailure } from '../errors.js';
+import type { SessionService } from '../sessions/service.js';
+import { randomToken, sha256Hex } from '../tokens.js';
+import { findExistingUser, provisionUser } from '../users/provisioning.js';
+import { mapGroups, readProfile } from './claims.js';
+import type { OidcConnection, OidcConnections } from './connections.js';
+import { classifyLoginError, discoveryFailure } from './failures.js';
+import {
+  consumeLoginState,
+  deleteExpiredLoginStates,
+  insertLoginState,
+  loginStateExists,
+} from './login-states.js';
+import { safeReturnTo } from './return-to.js';
+
+export interface StartLogin {
+  connection?: string | undefined;
+  email?: string | undefined;
+  returnTo?: string | undefined;
+  /** The browser's existing sign-in binding cookie, reused so parallel sign-ins in tabs all work. */
+  bindingToken?: string | undefined;
+}
+
+export interface FinishLogin {
+  connection: string;
+  /** The callback's query string: code, state, iss or error (RFC 6749 §4.1.2, RFC 9207). */
+  query: URLSearchParams;
+  bindingToken?: string | undefined;
+  /** A session cookie the browser still holds; it is replaced, never reused (no session fixation). */
+  previousSessionToken?: string | undefined;
+  userAgent: string;
+  ip?: string | undefined;
+}
+
+export interface OidcService {
+  /** Builds the authorization request (code flow, PKCE S256, state, nonce) and remembers it once. */
+  start(input: StartLogin): Promise<{ redirectUrl: string; bindingToken: string }>;
+  /** Validates the callback, provisions the user, opens a session; audits success and failure. */
+  finish(
+    input: FinishLogin,
+  ): Promise<{ sessionToken: string; sessionId: string; userId: string; returnTo: string }>;
+  /** The IdP's RP-initiated logout URL for a connection (OpenID RP-Initiated Logout 1.0 §2), if any. */
+  logoutUrl(connection: string | null): Promise<string | null>;
+}
+
+export interface OidcServiceDeps {
+  db: Db;
+  audit: AuditService;
+  sessions: SessionService;
+  connections: OidcConnections;
+  publicUrl: string;
+  loginTimeoutMs: number;
+  log: Logger;
+}
+
+const BINDING = /^[A-Za-z0-9_-]{43}$/;
+
+/** Creates the OIDC sign-in service (authorization code flow with PKCE, OIDC Core 1.0 §3.1). */
+export function createOidcService(deps: OidcServiceDeps): OidcService {
+  const { db, audit, sessions, connections, log } = deps;
+
+  const clientOf = (connection: OidcConnection) =>
+    connection.client().catch((err: unknown) => {
+      log.warn({ err, connection: connection.name }, 'OIDC discovery failed');
+      throw discoveryFailure();
+    });
+
+  async function recordFailure(failure: LoginFailure, connection: string, ip: string | undefined) {
+    log.info({ connection, reason: failure.reason, code: failure.code }, 'sign-in refused');
+    await audit.record(db, {
+      action: 'auth.login',
+      outcome: 'failure',
+      actor: {
+        type: failure.userId ? 'user' : 'anonymous',
+        id: failure.userId ?? 'anonymous',
+        ...(ip ? { ip } : {}),
+      },
+      details: { method: 'oidc', connection: connection.slice(0, 64), reason: failure.reason },
+    });
+  }
+
+  async function complete(input: FinishLogin) {
+    const connection = connections.byName(input.connection);
+    if (!connection) throw new LoginFailure('SSO_UNKNOWN_CONNECTION', 'unknown_connection');
+    const state = input.query.get('state');
+    if (!state) throw new LoginFailure('SSO_STATE_MISMATCH', 'state_missing');
+    // The state must come back to the browser that started the sign-in (RFC 6749 §10.12).
+    const login = await consumeLoginState(db, sha256Hex(state), sha256Hex(input.bindingToken ?? ''));
+    if (!login) {
+      const foreign = await loginStateExists(db, sha256Hex(state));
+      throw new LoginFailure('SSO_STATE_MISMATCH', foreign ? 'browser_mismatch' : 'state_unknown');
+    }
+    if (login.connection !== connection.name)
+      throw new LoginFailure('SSO_STATE_MISMATCH', 'connection_mismatch');
+    if (login.expires_at.getTime() <= Date.now())
+      throw new LoginFailure('SSO_LOGIN_EXPIRED', 'login_expired');
+
+    const config = await clientOf(connection);
+    const callbackUrl = new URL(connection.redirectUri);
+    callbackUrl.search = input.query.toString();
+    const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: login.code_verifier,
+      expectedState: state,
+      expectedNonce: login.nonce,
+      idTokenExpected: true,
+    });
+    const idToken = tokens.claims();
+    if (!idToken) throw new LoginFailure('SSO_FAILED', 'id_token_missing');
+    let claims: Record<string, unknown> = { ...idToken };
+    if (config.serverMetadata().userinfo_endpoint) {
+      // OIDC Core 1.0 §5.3.2: the UserInfo sub must equal the ID token's.
+      const userinfo = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
+      claims = { ...claims, ...userinfo };
+    }
+    const profile = readProfile(connection.config, idToken.sub, claims);
+    if (typeof profile === 'string') throw new LoginFailure('SSO_FAILED', profile);
+    const grants = mapGroups(connection.config, profile.groups);
+
+    const outcome = await db.transaction(async (trx) => {
+      const existing = await findExistingUser(trx, profile);
+      if (existing?.status === 'disabled')
+        return { refused: new LoginFailure('SSO_USER_DISABLED', 'user_disabled', existing.id) };
+      const { user, roleCount } = await provisionUser(trx, audit, profile, grants);
+      // The user is kept (an admin can pin a role), but without any role there is nothing to sign in to.
+      if (roleCount === 0) return { refused: new LoginFailure('SSO_NOT_ENTITLED', 'not_entitled', user.id) };
+      if (input.previousSessionToken) await sessions.discard(trx, input.previousSessionToken);
+      const session = await sessions.start(trx, {
+        userId: user.id,
+        connection: connection.name,
+        userAgent: input.userAgent,
+      });
+      await audit.record(trx, {
+        action: 'auth.login',
+        outcome: 'success',
+        actor: { type: 'user', id: user.id, ...(input.ip ? { ip: input.ip } : {}) },
+        target: { type: 'session', id: session.id },
+        details: { method: 'oidc', connection: connection.name, roles: grants.roles },
+      });
+      return { session, userId: user.id };
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    return {
+      sessionToken: outcome.session.token,
+      sessionId: outcome.session.id,
+      userId: outcome.userId,
+      returnTo: login.return_to,
+    };
+  }
+
+  return {
+    async start(input) {
+      const all = connections.list();
+      const connection = input.connection
+        ? connections.byName(input.connection)
+        : input.email
+          ? connections.byEmail(input.email)
+          : all.length === 1
+            ? all[0]
+            : undefined;
+      if (!connection) {
+        throw new AppError(
+          'SSO_UNKNOWN_CONNECTION',
+          input.connection || !input.email ? undefined : 'No sign-in connection serves this e-mail domain.',
+        );
+      }
+      const returnTo = safeReturnTo(input.returnTo, deps.publicUrl);
+      if (returnTo === undefined) {
+        throw new AppError('VALIDATION_FAILED', undefined, [
+          { field: 'query.return_to', message: 'must be a path on this site, starting with a single /' },
+        ]);
+      }
+      const config = await clientOf(connection);
+      const state = client.randomState();
+      const nonce = client.randomNonce();
+      const codeVerifier = client.randomPKCECodeVerifier();
+      const bindingToken =
+        input.bindingToken && BINDING.test(input.bindingToken) ? input.bindingToken : randomToken();
+      const now = new Date();
+      await deleteExpiredLoginStates(db, now);
+      await insertLoginState(db, {
+        id: randomUUID(),
+        state_hash: sha256Hex(state),
+        binding_hash: sha256Hex(bindingToken),
+        connection: connection.name,
+        nonce,
+        code_verifier: codeVerifier,
+        return_to: returnTo,
+        expires_at: new Date(now.getTime() + deps.loginTimeoutMs),
+      });
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: connection.redirectUri,
+        scope: connection.config.scopes.join(' '),
+        state,
+        nonce,
+        // RFC 7636 §4.2: S256 challenge; the verifier stays on the server until the token request.
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        ...(input.email ? { login_hint: input.email } : {}),
+      });
+      return { redirectUrl: url.href, bindingToken };
+    },
+
+    async finish(input) {
+      try {
+        return await complete(input);
+      } catch (err) {
+        const failure = classifyLoginError(err);
+        await recordFailure(failure, input.connection, input.ip);
+        throw failure;
+      }
+    },
+
+    async logoutUrl(name) {
+      const connection = name ? connections.byName(name) : undefined;
+      if (!connection) return null;
+      try {
+        const config = await connection.client();
+        if (!config.serverMetadata().end_session_endpoint) return null;
+        return client
+          .buildEndSessionUrl(config, {
+            client_id: connection.config.clientId,
+            post_logout_redirect_uri: connection.postLogoutRedirectUri,
+          })
+          .toString();
+      } catch (err) {
+        log.warn({ err, connection: name }, 'IdP logout URL unavailable');
+        return null;
+      }
+    },
+  };
+}

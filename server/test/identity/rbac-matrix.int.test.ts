@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  type Access,
+  type Permission,
+  ROLE_GRANTS,
+  type Role,
+  type RouteDeclaration,
+} from '../../src/identity/index.js';
+import { Browser, type SsoFixture, signIn, startSsoFixture } from './support.js';
+
+/**
+ * The roles table of ARCHITECTURE.md, written out independently of rbac.ts: permission -> scope per
+ * role. The policy module must say exactly this, and every route must enforce it.
+ */
+const EXPECTED: Record<Role, Partial<Record<Permission, 'all' | 'team' | 'own'>>> = {
+  admin: {
+    'gateway:use': 'all',
+    'assistant:use': 'all',
+    'keys:own': 'own',
+    'usage:own': 'own',
+    'team:manage': 'all',
+    'users:manage': 'all',
+    'keys:manage': 'all',
+    'backends:manage': 'all',
+    'settings:manage': 'all',
+    'idp:manage': 'all',
+    'audit:read': 'all',
+    'receipts:read': 'all',
+    'compliance:export': 'all',
+    'content:break_glass': 'all',
+  },
+  auditor: {
+    'keys:own': 'own',
+    'usage:own': 'own',
+    'audit:read': 'all',
+    'receipts:read': 'all',
+    'compliance:export': 'all',
+  },
+  team_admin: {
+    'gateway:use': 'all',
+    'assistant:use': 'all',
+    'keys:own': 'own',
+    'usage:own': 'own',
+    'team:manage': 'team',
+    'audit:read': 'team',
+    'receipts:read': 'team',
+  },
+  developer: {
+    'gateway:use': 'all',
+    'assistant:use': 'all',
+    'keys:own': 'own',
+    'usage:own': 'own',
+    'audit:read': 'own',
+    'receipts:read': 'own',
+  },
+};
+
+const SIGN_INS: Record<Role, string> = {
+  admin: 'admin@ai-la.dev',
+  auditor: 'auditor@ai-la.dev',
+  team_admin: 'lead@ai-la.dev',
+  developer: 'dev@ai-la.dev',
+};
+
+type Principal = Role | 'anonymous';
+
+function expectedAllowed(principal: Principal, access: Access): boolean {
+  if (access === 'public') return true;
+  if (principal === 'anonymous') return false;
+  return access === 'authenticated' || EXPECTED[principal][access] !== undefined;
+}
+
+/** A concrete request path for a route pattern: fresh UUIDs for ids, the configured connection. */
+const concrete = (path: string) =>
+  path.replace(/:(\w+)/g, (_m, name: string) => (name === 'connection' ? 'dev' : randomUUID()));
+
+describe('RBAC: every route for every role', () => {
+  let sso: SsoFixture;
+  let routes: RouteDeclaration[];
+  const browsers = new Map<Principal, Browser>();
+
+  before(async () => {
+    sso = await startSsoFixture();
+    for (const role of Object.keys(SIGN_INS) as Role[])
+      browsers.set(role, await signIn(sso.app, SIGN_INS[role]));
+    browsers.set('anonymous', new Browser(sso.app.url));
+    const admin = browsers.get('admin') as Browser;
+    routes = (await admin.json<{ routes: RouteDeclaration[] }>('/api/v1/admin/rbac')).routes;
+  });
+  after(() => sso.stop());
+
+  test('the policy module states the roles table of ARCHITECTURE.md', () => {
+    assert.deepEqual(ROLE_GRANTS, EXPECTED);
+  });
+
+  test('the registry holds every route, each with a declared access', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    for (const route of [
+      'GET /api/v1/me',
+      'POST /api/v1/me/keys',
+      'GET /auth/login',
+      'GET /api/v1/admin/users',
+      'GET /api/v1/version',
+    ]) {
+      assert.ok(keys.includes(route), route);
+    }
+    assert.equal(new Set(keys).size, keys.length);
+    for (const route of routes) assert.ok(route.access, `${route.method} ${route.path}`);
+  });
+
+  for (const principal of ['anonymous', 'developer', 'auditor', 'team_admin', 'admin'] as const) {
+    test(`${principal}: allowed exactly where the policy allows`, async () => {
+      const browser = browsers.get(principal) as Browser;
+      // Sign-out last, so the session serves every other route first.
+      const ordered = [...routes].sort(
+        (a, b) => Number(a.path === '/auth/logout') - Number(b.path === '/auth/logout'),
+      );
+      const mismatches: string[] = [];
+      for (const route of ordered) {
+        const path = concrete(route.path);
+        const withBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
+        const res =
+          route.method === 'GET'
+            ? await browser.fetch(path)
+            : await browser.send(route.method, path, withBody ? {} : undefined);
+        const text = await res.text();
+        const code = res.headers.get('content-type')?.includes('json')
+          ? (JSON.parse(text) as { error?: { code?: string } }).error?.code
+          : undefined;
+        const denied = res.status === 401 || (res.status === 403 && code === 'FORBIDDEN');
+        const allowed = expectedAllowed(principal, route.access);
+        const expectedDenial = principal === 'anonymous' ? 401 : 403;
+        if (allowed && denied)
+          mismatches.push(
+            `${route.method} ${route.path} (${route.access}): denied with ${res.status} ${code}`,
+          );
+        if (!allowed && res.status !== expectedDenial)
+          mismatches.push(
+            `${route.method} ${route.path} (${route.access}): expected ${expectedDenial}, got ${res.status} ${code}`,
+          );
+      }
+      assert.deepEqual(mismatches, []);
+      // The walk exercised both sides of the policy (an admin is allowed everywhere).
+      const decisions = new Set(routes.map((r) => expectedAllowed(principal, r.access)));
+      assert.equal(decisions.size, principal === 'admin' ? 1 : 2);
+    });
+  }
+});
