@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { AuthConfig } from '../identity/config-schema.js';
+import { SecretsConfig } from '../secrets/config-schema.js';
 
 /**
  * Marks a configuration value as secret: it is redacted wherever the configuration is printed and
@@ -207,6 +208,7 @@ export const ConfigSchema = Type.Object(
     database: DatabaseConfig,
     audit: AuditConfig,
     auth: AuthConfig,
+    secrets: SecretsConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },
