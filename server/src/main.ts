@@ -9,6 +9,12 @@ import { ensureMigrated, openDatabase } from './platform/db/database.js';
 import { pingDb } from './platform/db/knex.js';
 import { Health } from './platform/health.js';
 import { HttpServer } from './platform/http/http-server.js';
+import {
+  createSecretsModule,
+  openDynamicDatabase,
+  type SecretsModule,
+  type VaultReferenceResolver,
+} from './secrets/index.js';
 import { Metrics } from './telemetry/metrics.js';
 
 export interface Appliance {
@@ -22,6 +28,13 @@ export interface Appliance {
   shutdown(reason: string): Promise<boolean>;
 }
 
+export interface StartOptions {
+  /** The Vault resolver built while the configuration loaded (dynamic database credentials, Transit). */
+  vault?: VaultReferenceResolver;
+  /** Extra routes (embedding the appliance, tests). */
+  extend?: AppDeps['extend'];
+}
+
 const urlOf = (address: AddressInfo) =>
   `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
@@ -33,15 +46,27 @@ export async function startAppliance(
   config: Config,
   runtime: Runtime,
   log: Logger,
-  extend?: AppDeps['extend'],
+  options: StartOptions = {},
 ): Promise<Appliance> {
-  const database = await openDatabase(config.database, runtime, log);
+  const { vault, extend } = options;
+  const database =
+    config.secrets.database && vault
+      ? await openDynamicDatabase(config, vault.vault, log)
+      : await openDatabase(config.database, runtime, log);
   let metricsServer: Server | undefined;
+  let secrets: SecretsModule | undefined;
   try {
     await ensureMigrated(database.db, config.database.migrateOnStart, log);
     const health = new Health();
     health.register('database', () => pingDb(database.db));
     const metrics = new Metrics();
+    secrets = await createSecretsModule({
+      config,
+      ...(vault ? { resolver: vault } : {}),
+      log,
+      registry: metrics.registry,
+      health,
+    });
     const app = await createApp({
       config,
       db: database.db,
@@ -67,6 +92,7 @@ export async function startAppliance(
         await new Promise<void>((resolve) =>
           metricsServer ? metricsServer.close(() => resolve()) : resolve(),
         );
+        await secrets?.close();
         await database.close();
         log.info({ clean }, 'shutdown complete');
         return clean;
@@ -79,6 +105,7 @@ export async function startAppliance(
     return appliance;
   } catch (err) {
     metricsServer?.close();
+    await secrets?.close();
     await database.close();
     throw err;
   }

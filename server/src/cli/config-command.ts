@@ -1,17 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderConfigReference, spliceConfigReference } from '../config/docs.js';
-import { ConfigSchema, loadProcessConfig, redactConfig } from '../config/index.js';
+import { ConfigSchema, redactConfig } from '../config/index.js';
 import { fail } from './fail.js';
+import { loadConfigWithVault } from './load-config.js';
 
 /** `aila config check [--print]`: validates the whole configuration; exit 1 listing every problem. */
 export async function configCheck(options: { print?: boolean }): Promise<void> {
-  try {
-    const { config } = await loadProcessConfig();
-    process.stdout.write('configuration is valid\n');
-    if (options.print) process.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);
-  } catch (err) {
-    fail(err);
-  }
+  // vault: references are resolved too, so a missing secret is found before a deployment is.
+  const { config, vault } = await loadConfigWithVault().catch(fail);
+  vault?.vault.close();
+  process.stdout.write('configuration is valid\n');
+  if (options.print) process.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);
 }
 
 /** `aila config schema`: the JSON Schema of the whole configuration. */

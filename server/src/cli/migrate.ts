@@ -1,22 +1,21 @@
-import { loadProcessConfig } from '../config/index.js';
 import { createLogger } from '../platform/logger.js';
+import { openDynamicDatabase } from '../secrets/index.js';
 import { fail } from './fail.js';
+import { loadConfigWithVault } from './load-config.js';
 
 type Action = 'up' | 'down' | 'status';
 
 /** `aila migrate up|down|status` against the configured (or embedded) database. */
 export async function migrate(action: Action): Promise<void> {
-  let loaded: Awaited<ReturnType<typeof loadProcessConfig>>;
-  try {
-    loaded = await loadProcessConfig();
-  } catch (err) {
-    fail(err);
-  }
-  const { config, runtime } = loaded;
+  const { config, runtime, vault } = await loadConfigWithVault().catch(fail);
   const log = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
   const { openDatabase } = await import('../platform/db/database.js');
   const { migrateDown, migrateUp, migrationStatus } = await import('../platform/db/migrations.js');
-  const database = await openDatabase(config.database, runtime, log).catch(fail);
+  // The migration Job gets dynamic credentials from Vault like the server when they are configured.
+  const database = await (config.secrets.database && vault
+    ? openDynamicDatabase(config, vault.vault, log)
+    : openDatabase(config.database, runtime, log)
+  ).catch(fail);
   try {
     if (action === 'status') {
       const { applied, pending } = await migrationStatus(database.db);
@@ -31,7 +30,9 @@ export async function migrate(action: Action): Promise<void> {
     }
   } catch (err) {
     await database.close();
+    vault?.vault.close();
     fail(err);
   }
   await database.close();
+  vault?.vault.close();
 }

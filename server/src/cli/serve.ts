@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config, Runtime } from '../config/index.js';
-import { loadProcessConfig } from '../config/index.js';
 import { createLogger } from '../platform/logger.js';
 import { exitOnSignals } from '../platform/signals.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { fail } from './fail.js';
+import { loadConfigWithVault } from './load-config.js';
 
 /** What `aila dev` adds around the appliance: companion processes and an adjusted configuration. */
 export interface Companions {
@@ -24,13 +24,9 @@ export interface ServeOptions {
  * them) the server modules; drains on SIGTERM/SIGINT and exits 0, or 1 if a second signal arrives.
  */
 export async function serve(options: ServeOptions = {}): Promise<void> {
-  let config: Config;
-  let runtime: Runtime;
-  try {
-    ({ config, runtime } = await loadProcessConfig());
-  } catch (err) {
-    fail(err);
-  }
+  const loaded = await loadConfigWithVault().catch(fail);
+  const { runtime, vault } = loaded;
+  let { config } = loaded;
   const log = createLogger({ level: config.log.level, redact: config.log.redact });
   let companions: Companions | undefined;
   if (options.prepare) {
@@ -41,7 +37,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const { startAppliance } = await import('../main.js');
   let appliance: Awaited<ReturnType<typeof startAppliance>>;
   try {
-    appliance = await startAppliance(config, runtime, log);
+    appliance = await startAppliance(config, runtime, log, vault ? { vault } : {});
   } catch (err) {
     log.fatal({ err }, 'startup failed');
     log.flush();

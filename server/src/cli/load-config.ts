@@ -1,0 +1,28 @@
+import { type Config, loadProcessConfig, type Runtime } from '../config/index.js';
+import { createVaultResolvers, type VaultReferenceResolver } from '../secrets/index.js';
+
+export interface LoadedConfig {
+  config: Config;
+  runtime: Runtime;
+  /** The logged-in Vault resolver when `secrets.vault` is configured; the caller closes it. */
+  vault?: VaultReferenceResolver;
+}
+
+/**
+ * Loads the configuration with `vault:` references resolved through Vault (when configured), for
+ * every command that reads the configuration. Throws like `loadProcessConfig`.
+ */
+export async function loadConfigWithVault(): Promise<LoadedConfig> {
+  let vault: VaultReferenceResolver | undefined;
+  try {
+    const { config, runtime } = await loadProcessConfig(async (raw) => {
+      const resolvers = await createVaultResolvers(raw);
+      vault = resolvers[0];
+      return resolvers;
+    });
+    return { config, runtime, ...(vault ? { vault } : {}) };
+  } catch (err) {
+    vault?.vault.close();
+    throw err;
+  }
+}
