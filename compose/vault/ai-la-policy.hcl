@@ -20,3 +20,11 @@ path "transit/verify/ai-la*" {
 path "transit/keys/ai-la*" {
   capabilities = ["read"]
 }
+
+path "database/creds/ai-la" {
+  capabilities = ["read"]
+}
+
+path "sys/leases/revoke" {
+  capabilities = ["update"]
+}

@@ -50,6 +50,15 @@ data "vault_policy_document" "this" {
       description  = "Obtain dynamic PostgreSQL credentials"
     }
   }
+
+  dynamic "rule" {
+    for_each = var.database_credentials == null ? [] : [var.database_credentials]
+    content {
+      path         = "sys/leases/revoke"
+      capabilities = ["update"]
+      description  = "Revoke the appliance's previous database lease right after a credential rotation"
+    }
+  }
 }
 
 resource "vault_policy" "this" {
