@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { VaultTestServer } from '../test/fixtures/vault/server.js';
-import { rootClient } from '../test/fixtures/vault/setup.js';
 import { type Ed25519Signer, generateKeyPair, localSigner, verify } from '../src/evidence/core/keys.js';
 import { TransitSigner } from '../src/secrets/transit-signer.js';
 import { VaultClient } from '../src/secrets/vault-client.js';
+import { VaultTestServer } from '../test/fixtures/vault/server.js';
+import { rootClient } from '../test/fixtures/vault/setup.js';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 20000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);

@@ -2,24 +2,36 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { gatewayCaller, readScopeOf } from './access.js';
 import { createAuditModule } from './audit/index.js';
-import type { Config } from './config/index.js';
-import { createIdentityModule, RouteRegistry } from './identity/index.js';
+import type { Config, Runtime } from './config/index.js';
+import { createEvidenceModule } from './evidence/index.js';
+import { createGatewayModule } from './gateway/index.js';
+import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
 import { BUILD } from './platform/build-info.js';
 import type { Health } from './platform/health.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
 import { requestContext } from './platform/http/request-context.js';
 import type { Metrics } from './telemetry/metrics.js';
+import { createWebModule, defaultDistDir } from './web/index.js';
 
 /** Everything the application needs from the outside, built by main.ts (or a test). */
 export interface AppDeps {
   config: Config;
+  runtime: Runtime;
   db: Knex;
   log: Logger;
   health: Health;
   metrics: Metrics;
   /** Extra routes mounted after the modules' (embedding the appliance, tests). */
   extend?: (app: Express) => void;
+}
+
+/** The application and what must be stopped after the HTTP server has drained. */
+export interface App {
+  app: Express;
+  /** Stops background work (sequencer, health probes, usage flushing) after the HTTP drain. */
+  close(): Promise<void>;
 }
 
 /**
@@ -44,8 +56,8 @@ const CSP_DIRECTIVES = {
  * Builds the Express application: the middleware order, each module's router, the error handler
  * last. This is the one place where modules meet.
  */
-export async function createApp(deps: AppDeps): Promise<Express> {
-  const { config, health, metrics, log } = deps;
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, db, health, metrics, log } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.server.trustProxy);
@@ -71,39 +83,70 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   app.use(health.router());
   app.use(express.json({ limit: config.server.jsonBodyLimit, strict: true }));
 
-  // Every route below is declared in this registry with the access it requires (identity/rbac.ts).
-  const routes = new RouteRegistry();
+  // Modules, in dependency order: evidence (logs, receipts) → audit → identity → gateway.
+  const evidence = await createEvidenceModule({
+    db,
+    log,
+    config: config.evidence,
+    publicUrl: config.server.publicUrl,
+    production: deps.runtime.production,
+    registry: metrics.registry,
+  });
   const audit = (
     await createAuditModule({
-      db: deps.db,
+      db,
+      appender: evidence.auditAppender,
       ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
     })
   ).service;
+  // Every route is declared in this registry with the access it requires (identity/rbac.ts).
+  const routes = new RouteRegistry();
   const identity = await createIdentityModule({
-    db: deps.db,
+    db,
     log,
     audit,
     config: { auth: config.auth, publicUrl: config.server.publicUrl },
     routes,
   });
+  const gateway = await createGatewayModule({
+    db,
+    log,
+    config: config.gateway,
+    metrics,
+    health,
+    guard: [authz('gateway:use')],
+    caller: gatewayCaller,
+    evidence: evidence.receipts,
+    audit,
+  });
   app.use(identity.authenticate);
 
   const platform = routes.router();
   platform.get('/api/v1/version', 'public', (_req, res) => {
-    res.json({ name: 'ai-la', version: BUILD.version });
+    res.json({ name: 'ai-la', version: BUILD.version, code_ref: evidence.codeRef });
   });
-  platform.get('/', 'public', (_req, res) => {
-    res.json({
-      name: 'AI-LA Enterprise Appliance',
-      version: BUILD.version,
-      endpoints: { liveness: '/livez', readiness: '/readyz', version: '/api/v1/version' },
-    });
-  });
-  app.use(platform.router);
-  app.use(identity.router);
+  const evidenceRoutes = routes.router();
+  evidence.declarePublicRoutes(evidenceRoutes);
+  evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
+  evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
+
+  app.use(platform.router, identity.router, evidenceRoutes.router);
+  app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
+  app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
+  app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
+  app.use(routes.recordRouter('/api/v1/user/usage', 'usage:own', gateway.usage.router));
+  app.use(routes.recordRouter('/api/v1/admin/usage', 'users:manage', gateway.usage.adminRouter));
 
   deps.extend?.(app);
+  app.use(createWebModule({ distDir: defaultDistDir(), log }).router);
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return app;
+  evidence.start();
+  return {
+    app,
+    close: async () => {
+      await gateway.close();
+      await evidence.stop();
+    },
+  };
 }

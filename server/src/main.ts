@@ -55,6 +55,7 @@ export async function startAppliance(
       : await openDatabase(config.database, runtime, log);
   let metricsServer: Server | undefined;
   let secrets: SecretsModule | undefined;
+  let closeModules: (() => Promise<void>) | undefined;
   try {
     await ensureMigrated(database.db, config.database.migrateOnStart, log);
     const health = new Health();
@@ -67,14 +68,17 @@ export async function startAppliance(
       registry: metrics.registry,
       health,
     });
-    const app = await createApp({
+    const built = await createApp({
       config,
+      runtime,
       db: database.db,
       log,
       health,
       metrics,
       ...(extend ? { extend } : {}),
     });
+    closeModules = built.close;
+    const { app } = built;
     const http = new HttpServer(app, config.server);
     const address = await http.listen(config.server.host, config.server.port);
     if (config.metrics.enabled)
@@ -89,6 +93,7 @@ export async function startAppliance(
         log.info({ reason, inFlight: http.activeRequests }, 'shutting down: draining');
         health.startDraining();
         const clean = await http.drain(config.server.shutdownTimeoutMs, log);
+        await built.close();
         await new Promise<void>((resolve) =>
           metricsServer ? metricsServer.close(() => resolve()) : resolve(),
         );
@@ -105,6 +110,7 @@ export async function startAppliance(
     return appliance;
   } catch (err) {
     metricsServer?.close();
+    await closeModules?.();
     await secrets?.close();
     await database.close();
     throw err;

@@ -67,7 +67,7 @@ describe('audit trail', () => {
     await assert.rejects(db('audit_events').where({ id: event.id }).delete(), /append-only/);
     await assert.rejects(
       audit.record(db, { action: 'auth.login', outcome: 'success', actor, details: { Score: 1 } }),
-      /must match/,
+      /does not match/,
     );
     await assert.rejects(
       audit.record(db, { action: 'auth.login', outcome: 'success', actor, details: { score: 0.5 } }),

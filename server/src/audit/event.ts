@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { assertEvidenceSafe } from '../evidence/core/jcs.js';
 import type { AuditAction, AuditOutcome } from './catalogue.js';
 
 /** Scalar values allowed inside an audit event: EVIDENCE.md §1/§4 forbid floats in hashed JSON. */
@@ -34,27 +35,23 @@ export interface AuditInput {
 export const hmacValue = (key: Buffer, value: string) =>
   `hmac-sha256:${createHmac('sha256', key).update(value, 'utf8').digest('hex')}`;
 
-const KEY = /^[a-z_]+$/;
-
-/** Enforces the hashed-JSON rules: lowercase/underscore keys, integers only (EVIDENCE.md §1, §4). */
-function assertEvidenceSafe(value: AuditValue, path: string): void {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-    throw new Error(`audit event ${path} must be an integer`);
+/**
+ * Hashed JSON has no null (EVIDENCE.md §1: strings, integers, booleans, arrays, objects): a member
+ * whose value is null means "none" and is left out of the event.
+ */
+function withoutNulls(value: { [key: string]: AuditValue }): { [key: string]: AuditValue } {
+  const out: { [key: string]: AuditValue } = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null) continue;
+    out[key] = typeof v === 'object' && !Array.isArray(v) ? withoutNulls(v) : v;
   }
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) assertEvidenceSafe(v, `${path}[${i}]`);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (!KEY.test(k)) throw new Error(`audit event key ${path}.${k} must match ^[a-z_]+$`);
-      assertEvidenceSafe(v, `${path}.${k}`);
-    }
-  }
+  return out;
 }
 
 /** Builds the stored event from a caller's input. */
 export function buildAuditEvent(input: AuditInput, hmacKey: Buffer, now = Date.now()): AuditEvent {
-  const details = input.details ?? {};
-  assertEvidenceSafe(details, 'details');
+  const details = withoutNulls(input.details ?? {});
+  assertEvidenceSafe(details);
   return {
     v: 1,
     id: randomUUID(),

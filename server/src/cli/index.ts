@@ -61,6 +61,28 @@ program
   .action(async (_opts: unknown, cmd: Command) => (await import('./simulator.js')).simulator(cmd.args));
 
 program
+  .command('verify')
+  .description('verify a receipt offline against a pinned key set (`aila verify --help` for its flags)')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async (_opts: unknown, cmd: Command) => {
+    const { verifyCommand } = await import('../evidence/cli/verify-command.js');
+    process.exitCode = await verifyCommand(cmd.args);
+  });
+
+program
+  .command('keys')
+  .description('list or rotate the receipt and log signing keys (`aila keys --help`)')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async (_opts: unknown, cmd: Command) => {
+    const { keysCommand } = await import('../evidence/cli/keys-command.js');
+    process.exitCode = await keysCommand(cmd.args);
+  });
+
+program
   .command('version')
   .description('print the version')
   .action(() => {

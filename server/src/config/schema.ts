@@ -1,4 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { EvidenceConfig } from '../evidence/config-schema.js';
+import { GatewayConfig } from '../gateway/config-schema.js';
 import { AuthConfig } from '../identity/config-schema.js';
 import { SecretsConfig } from '../secrets/config-schema.js';
 
@@ -208,7 +210,9 @@ export const ConfigSchema = Type.Object(
     database: DatabaseConfig,
     audit: AuditConfig,
     auth: AuthConfig,
+    gateway: GatewayConfig,
     secrets: SecretsConfig,
+    evidence: EvidenceConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },

@@ -39,6 +39,37 @@ export class RouteRegistry {
     return this.#routes;
   }
 
+  /**
+   * Records the routes of a router built elsewhere (a module that takes its guard as a dependency)
+   * and returns what app.ts mounts at the root: under `prefix`, `authz(access)` runs before the
+   * router; with `enforcedByRoutes` the router's own routes already run `authz(access)`.
+   * The RBAC matrix test then walks these routes like the declared ones.
+   */
+  recordRouter(
+    prefix: string,
+    access: Access,
+    router: Router,
+    options: { enforcedByRoutes?: boolean } = {},
+  ): Router {
+    for (const layer of router.stack as Array<{
+      route?: { path: string; methods: Record<string, boolean> };
+    }>) {
+      if (!layer.route) continue;
+      for (const method of Object.keys(layer.route.methods)) {
+        const upper = method.toUpperCase() as HttpMethod;
+        if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(upper)) continue;
+        const path = `${prefix}${layer.route.path === '/' && prefix ? '' : layer.route.path}`;
+        if (this.#routes.some((r) => r.method === upper && r.path === path)) {
+          throw new Error(`route ${upper} ${path} is declared twice`);
+        }
+        this.#routes.push({ method: upper, path, access });
+      }
+    }
+    if (options.enforcedByRoutes) return router;
+    if (!prefix) throw new Error('a router mounted at the root must enforce access on its own routes');
+    return Router().use(prefix, authz(access), router);
+  }
+
   /** A new router (mounted at `/` by app.ts) whose routes are recorded here with full paths. */
   router(): DeclaredRouter {
     const router = Router();

@@ -47,6 +47,53 @@ export const ERROR_CATALOGUE = {
     message: 'Your identity provider groups grant no role in AI-LA; contact an administrator.',
   },
   SSO_PROVIDER_UNAVAILABLE: { status: 502, message: 'The identity provider could not be reached.' },
+  SAML_SIGNATURE_INVALID: {
+    status: 400,
+    message:
+      'The SAML response is not signed by a trusted identity provider key, or was altered after signing.',
+  },
+  SAML_REPLAYED: { status: 400, message: 'This SAML assertion was already used; sign in again.' },
+  SAML_AUDIENCE_MISMATCH: {
+    status: 400,
+    message: 'The SAML assertion is meant for another service provider.',
+  },
+  SAML_ASSERTION_EXPIRED: {
+    status: 400,
+    message: 'The SAML assertion is expired or not yet valid (check the clocks of both sides).',
+  },
+  SAML_IN_RESPONSE_TO_INVALID: {
+    status: 400,
+    message:
+      'The SAML message does not answer a request sent from here (unsolicited, unknown or used); start again.',
+  },
+  SAML_DESTINATION_MISMATCH: {
+    status: 400,
+    message: 'The SAML message was addressed to another location than this service provider endpoint.',
+  },
+  SAML_ISSUER_MISMATCH: {
+    status: 400,
+    message: "The SAML message was issued by another identity provider than the connection's.",
+  },
+  SAML_RESPONSE_INVALID: { status: 400, message: 'The SAML message is malformed or incomplete.' },
+  SCIM_TOKEN_INVALID: { status: 401, message: 'The SCIM bearer token is invalid, expired or revoked.' },
+  SCIM_INVALID_FILTER: { status: 400, message: 'The filter is malformed or not supported.' },
+  SCIM_INVALID_PATH: { status: 400, message: 'The attribute path is malformed or not supported.' },
+  SCIM_INVALID_VALUE: { status: 400, message: 'A required value is missing or a value is invalid.' },
+  SCIM_INVALID_SYNTAX: { status: 400, message: 'The request body does not follow the SCIM protocol.' },
+  SCIM_NO_TARGET: { status: 400, message: 'The path does not match any attribute or value.' },
+  SCIM_MUTABILITY: { status: 400, message: 'The attribute cannot be changed.' },
+  SCIM_UNIQUENESS: { status: 409, message: 'Another resource already has this unique value.' },
+  DEVICE_CODE_INVALID: {
+    status: 404,
+    message: 'No pending device sign-in has this code; it may have expired. Start `aila login` again.',
+  },
+  DEVICE_CODE_DECIDED: { status: 409, message: 'This device sign-in was already approved or denied.' },
+  BOOTSTRAP_TOKEN_INVALID: {
+    status: 400,
+    message: 'The sign-in link is unknown, expired or already used; run `aila admin bootstrap` again.',
+  },
+  BREAK_GLASS_DISABLED: { status: 404, message: 'Break-glass sign-in is not enabled.' },
+  BREAK_GLASS_REFUSED: { status: 401, message: 'Wrong break-glass user name or password.' },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   SHUTTING_DOWN: { status: 503, message: 'The service is shutting down.' },

@@ -76,7 +76,8 @@ describe('user and team administration', () => {
     const granted = await lastAudit('role.granted');
     assert.equal(granted.actor_id, adminId);
     assert.equal(granted.target_id, devId);
-    assert.deepEqual(granted.event.details, { role: 'auditor', team_id: null, source: 'admin' });
+    // No team: the member is left out (hashed audit JSON has no null, EVIDENCE.md §1).
+    assert.deepEqual(granted.event.details, { role: 'auditor', source: 'admin' });
 
     // An IdP-sourced role the groups no longer grant is removed at the next sign-in.
     await sso.app.db('role_bindings').insert({

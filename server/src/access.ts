@@ -1,0 +1,39 @@
+import type { Request } from 'express';
+import type { ReadScope, ScopeResolver } from './evidence/index.js';
+import type { Caller } from './gateway/index.js';
+import { type Permission, principalOf } from './identity/index.js';
+
+/**
+ * Adapters from identity's principal to what other modules need to know about the caller; app.ts
+ * hands them over, so no module depends on another module's internals.
+ */
+
+/** The teams a principal acts for: the team scopes of its role bindings. */
+function teamsOf(req: Request): string[] {
+  const teams = principalOf(req)
+    .roles.map((r) => r.teamId)
+    .filter((t): t is string => t !== null);
+  return [...new Set(teams)];
+}
+
+/** The gateway's caller: user, the first team the user acts for (or none), and the API key used. */
+export function gatewayCaller(req: Request): Caller {
+  const principal = principalOf(req);
+  const credential = principal.credential;
+  return {
+    userId: principal.userId,
+    teamId: teamsOf(req)[0] ?? '',
+    ...(credential.type === 'api_key' ? { apiKeyId: credential.keyId } : {}),
+  };
+}
+
+/** How far a read permission reaches for this caller (RBAC already allowed the route). */
+export function readScopeOf(permission: Permission): ScopeResolver {
+  return (req): ReadScope => {
+    const principal = principalOf(req);
+    const scope = principal.grants.get(permission);
+    if (scope === 'all') return { kind: 'all' };
+    if (scope === 'team') return { kind: 'team', userId: principal.userId, teamIds: teamsOf(req) };
+    return { kind: 'own', userId: principal.userId };
+  };
+}

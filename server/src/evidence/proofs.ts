@@ -1,0 +1,128 @@
+/**
+ * Inclusion and consistency proofs (RFC 9162 §2.1.3, §2.1.4) against signed checkpoints, computed from
+ * the stored tiles: one query (often none, thanks to the tile cache) per proof.
+ */
+import type { Knex } from 'knex';
+import { AppError } from '../platform/errors.js';
+import { consistencyProofSubtrees, consistencyProofWith } from './core/index.js';
+import type { LogDescriptor } from './logs.js';
+import { InclusionPaths } from './proof-path.js';
+import type { StoredCheckpoint } from './sequencer/log-sequencer.js';
+import { checkpointAt, latestCheckpoint } from './store/checkpoint-repository.js';
+import { withConnection } from './store/sql.js';
+import type { TileStore } from './store/tile-store.js';
+
+/** An inclusion proof with the checkpoint it leads to. */
+export interface InclusionProof {
+  index: number;
+  size: number;
+  /** RFC 9162 PATH order, leaf's sibling first. */
+  hashes: Buffer[];
+  checkpoint: StoredCheckpoint;
+}
+
+/** A consistency proof from `old` to the checkpoint's size. */
+export interface ConsistencyProof {
+  old: number;
+  size: number;
+  hashes: Buffer[];
+  checkpoint: StoredCheckpoint;
+}
+
+export class ProofService {
+  readonly #latest = new Map<number, { at: number; checkpoint: Promise<StoredCheckpoint | undefined> }>();
+  readonly #paths = new InclusionPaths();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly tiles: TileStore,
+    /** How long a replica serves a cached latest checkpoint before asking the database again. */
+    private readonly cacheMs: number,
+  ) {}
+
+  /** The latest checkpoint of a log (cached for `cacheMs`). */
+  latest(log: LogDescriptor, fresh = false): Promise<StoredCheckpoint | undefined> {
+    const now = Date.now();
+    const held = this.#latest.get(log.id);
+    if (!fresh && held !== undefined && now - held.at <= this.cacheMs) return held.checkpoint;
+    const checkpoint = withConnection(this.db, (c) => latestCheckpoint(c, log.id));
+    checkpoint.catch(() => this.#latest.delete(log.id));
+    this.#latest.set(log.id, { at: now, checkpoint });
+    return checkpoint;
+  }
+
+  /** Records a checkpoint this process just committed, so it is served at once. */
+  published(log: LogDescriptor, checkpoint: StoredCheckpoint): void {
+    const held = this.#latest.get(log.id);
+    const at = Date.now();
+    if (held === undefined) {
+      this.#latest.set(log.id, { at, checkpoint: Promise.resolve(checkpoint) });
+      return;
+    }
+    // Never go backwards if a newer checkpoint was already read from the database.
+    const next = held.checkpoint.then((c) => (c !== undefined && c.size > checkpoint.size ? c : checkpoint));
+    next.catch(() => undefined);
+    this.#latest.set(log.id, { at, checkpoint: next });
+  }
+
+  /**
+   * The checkpoint of `size` (the latest when `size` is undefined).
+   * @throws AppError NOT_FOUND when no checkpoint of that size was published.
+   */
+  async checkpoint(log: LogDescriptor, size?: number): Promise<StoredCheckpoint> {
+    let found = await this.latest(log);
+    if (size !== undefined && found?.size !== size) {
+      found = await withConnection(this.db, (c) => checkpointAt(c, log.id, size));
+    }
+    if (found === undefined) {
+      throw new AppError(
+        'NOT_FOUND',
+        size === undefined ? `The ${log.name} log has no checkpoint yet.` : `No checkpoint of size ${size}.`,
+      );
+    }
+    return found;
+  }
+
+  /**
+   * RFC 9162 §2.1.3.1 PATH(index, D[size]) against the checkpoint of `size` (default: latest).
+   * @throws AppError NOT_FOUND when the entry is not in that tree or there is no such checkpoint.
+   */
+  async inclusion(log: LogDescriptor, index: number, size?: number): Promise<InclusionProof> {
+    let checkpoint = await this.checkpoint(log, size);
+    if (size === undefined && index >= checkpoint.size) checkpoint = await this.#fresh(log);
+    if (index >= checkpoint.size) {
+      throw new AppError(
+        'NOT_FOUND',
+        `Entry ${index} is not in the ${log.name} tree of size ${checkpoint.size}.`,
+      );
+    }
+    const hashes = await this.#paths.prove(log.id, index, checkpoint.size, (ids) =>
+      this.tiles.lookup(log.id, ids),
+    );
+    return { index, size: checkpoint.size, hashes, checkpoint };
+  }
+
+  /**
+   * RFC 9162 §2.1.4.1 PROOF(old, D[size]) to the checkpoint of `size` (default: latest); empty for
+   * old = 0 and old = size (EVIDENCE.md §2.2).
+   * @throws AppError NOT_FOUND / VALIDATION_FAILED.
+   */
+  async consistency(log: LogDescriptor, old: number, size?: number): Promise<ConsistencyProof> {
+    const checkpoint = await this.checkpoint(log, size);
+    if (old > checkpoint.size) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `Old size ${old} is larger than the ${log.name} tree size ${checkpoint.size}.`,
+      );
+    }
+    const lookup = await this.tiles.lookup(log.id, consistencyProofSubtrees(old, checkpoint.size));
+    const hashes = consistencyProofWith(old, checkpoint.size, lookup);
+    return { old, size: checkpoint.size, hashes, checkpoint };
+  }
+
+  async #fresh(log: LogDescriptor): Promise<StoredCheckpoint> {
+    const found = await this.latest(log, true);
+    if (found === undefined) throw new AppError('NOT_FOUND', `The ${log.name} log has no checkpoint yet.`);
+    return found;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Public proof, key and verification endpoints (EVIDENCE.md §2.2, §2.3).
+ */
+import type { Request, Response } from 'express';
+import { type Validated, validate } from '../../platform/http/validate.js';
+import { b64Encode, formatConsistencyProof, formatTlogProof, formatVerifierKey } from '../core/index.js';
+import { toJwk } from '../keys/key-repository.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { LogDescriptor, LogName } from '../logs.js';
+import type { ProofService } from '../proofs.js';
+import { ConsistencyQuery, ProofQuery, VerifyBody } from '../schemas.js';
+import type { VerifyService } from '../verify-service.js';
+import type { RouteDeclarer } from './declarer.js';
+
+export interface TecpRoutesDeps {
+  logs: Record<LogName, LogDescriptor>;
+  proofs: ProofService;
+  keys: KeyRing;
+  verifier: VerifyService;
+}
+
+const wantsJson = (req: Request): boolean =>
+  req.accepts(['text/plain', 'application/json']) === 'application/json';
+
+const sendText = (res: Response, text: string): void => {
+  res.setHeader('cache-control', 'no-store');
+  res.type('text/plain; charset=utf-8').send(text);
+};
+
+/** Declares the public `/api/v1/tecp/*` routes and `/.well-known/tecp-jwks`. */
+export function declareTecpRoutes(r: RouteDeclarer, deps: TecpRoutesDeps): void {
+  r.get('/api/v1/tecp/proof', 'public', validate({ query: ProofQuery }), async (req, res) => {
+    const q = (req as Validated<{ query: typeof ProofQuery }>).query;
+    const proof = await deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
+    if (wantsJson(req)) {
+      res.json({
+        index: proof.index,
+        size: proof.size,
+        hashes: proof.hashes.map(b64Encode),
+        checkpoint: proof.checkpoint.note,
+      });
+      return;
+    }
+    // c2sp.org/tlog-proof@v1
+    sendText(
+      res,
+      formatTlogProof({ index: proof.index, hashes: proof.hashes, checkpoint: proof.checkpoint.note }),
+    );
+  });
+
+  r.get('/api/v1/tecp/consistency', 'public', validate({ query: ConsistencyQuery }), async (req, res) => {
+    const q = (req as Validated<{ query: typeof ConsistencyQuery }>).query;
+    const proof = await deps.proofs.consistency(deps.logs[q.log], q.old, q.size);
+    if (wantsJson(req)) {
+      res.json({
+        old: proof.old,
+        size: proof.size,
+        hashes: proof.hashes.map(b64Encode),
+        checkpoint: proof.checkpoint.note,
+      });
+      return;
+    }
+    // EVIDENCE.md §2.2: the c2sp.org/tlog-witness add-checkpoint body prefix.
+    res.setHeader('x-tecp-tree-size', String(proof.size));
+    sendText(res, formatConsistencyProof({ oldSize: proof.old, hashes: proof.hashes }));
+  });
+
+  r.get('/.well-known/tecp-jwks', 'public', async (_req, res) => {
+    const keys = (await deps.keys.stored()).filter((k) => k.purpose === 'receipts');
+    res.setHeader('cache-control', 'public, max-age=60');
+    res.json({ keys: keys.map(toJwk) });
+  });
+
+  r.get('/api/v1/tecp/vkeys', 'public', (_req, res) => {
+    const key = deps.keys.log.publicKey;
+    res.json({
+      receipts: formatVerifierKey(deps.logs.receipts.origin, key),
+      audit: formatVerifierKey(deps.logs.audit.origin, key),
+    });
+  });
+
+  r.post('/api/v1/tecp/verify', 'public', validate({ body: VerifyBody }), async (req, res) => {
+    const body = (req as Validated<{ body: typeof VerifyBody }>).body;
+    res.json(await deps.verifier.verify(body.receipt));
+  });
+}

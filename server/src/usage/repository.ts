@@ -1,0 +1,176 @@
+import type { Db } from '../platform/db/knex.js';
+import type { UsageEvent, UsageQuery, UsageRow, UsageTotals } from './types.js';
+
+/** `team_id` of rollup rows for calls without a team: the nil UUID (RFC 9562 §5.9). */
+export const NO_TEAM = '00000000-0000-0000-0000-000000000000';
+
+/** Inserts a batch of usage events. */
+export async function insertEvents(db: Db, events: readonly UsageEvent[]): Promise<void> {
+  await db('usage_events').insert(
+    events.map((e) => ({
+      id: e.id,
+      request_id: e.requestId,
+      started_at: e.startedAt,
+      user_id: e.userId,
+      team_id: e.teamId,
+      api_key_id: e.apiKeyId,
+      op: e.op,
+      model: e.model,
+      backend: e.backend,
+      prompt_tokens: e.promptTokens,
+      completion_tokens: e.completionTokens,
+      tokens_estimated: e.tokensEstimated,
+      status: e.status,
+      latency_ms: e.latencyMs,
+      ttft_ms: e.ttftMs,
+    })),
+  );
+}
+
+interface DailyDelta {
+  day: string;
+  user_id: string;
+  team_id: string;
+  model: string;
+  requests: number;
+  errors: number;
+  cancelled: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms_sum: number;
+  ttft_ms_sum: number;
+  ttft_count: number;
+}
+
+/** Sums a batch of events per UTC day, user, team and model, in primary-key order. */
+export function dailyDeltas(events: readonly UsageEvent[]): DailyDelta[] {
+  const groups = new Map<string, DailyDelta>();
+  for (const e of events) {
+    const day = e.startedAt.toISOString().slice(0, 10);
+    const team = e.teamId ?? NO_TEAM;
+    const key = `${day}|${e.userId}|${team}|${e.model}`;
+    let d = groups.get(key);
+    if (!d) {
+      d = {
+        day,
+        user_id: e.userId,
+        team_id: team,
+        model: e.model,
+        requests: 0,
+        errors: 0,
+        cancelled: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        latency_ms_sum: 0,
+        ttft_ms_sum: 0,
+        ttft_count: 0,
+      };
+      groups.set(key, d);
+    }
+    d.requests += 1;
+    if (e.status === 'error') d.errors += 1;
+    if (e.status === 'cancelled') d.cancelled += 1;
+    d.prompt_tokens += e.promptTokens;
+    d.completion_tokens += e.completionTokens;
+    d.latency_ms_sum += e.latencyMs;
+    if (e.ttftMs !== null) {
+      d.ttft_ms_sum += e.ttftMs;
+      d.ttft_count += 1;
+    }
+  }
+  // A fixed order of row locks keeps concurrent flushes of several replicas free of deadlocks.
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+}
+
+const SUMMED = [
+  'requests',
+  'errors',
+  'cancelled',
+  'prompt_tokens',
+  'completion_tokens',
+  'latency_ms_sum',
+  'ttft_ms_sum',
+  'ttft_count',
+] as const;
+
+/** Adds a batch's deltas to the daily rollup. */
+export async function addToDaily(db: Db, deltas: readonly DailyDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const merge = Object.fromEntries(SUMMED.map((c) => [c, db.raw(`usage_daily.${c} + excluded.${c}`)]));
+  await db('usage_daily')
+    .insert([...deltas])
+    .onConflict(['day', 'user_id', 'team_id', 'model'])
+    .merge(merge);
+}
+
+/** Deletes usage events older than `days` days (the rollup keeps their sums). */
+export async function purgeEvents(db: Db, days: number): Promise<number> {
+  return db('usage_events')
+    .where('started_at', '<', db.raw(`now() - make_interval(days => ?)`, [days]))
+    .delete();
+}
+
+const COLUMN = { day: 'day', user: 'user_id', team: 'team_id', model: 'model' } as const;
+
+interface TotalsRow {
+  day?: string;
+  user_id?: string;
+  team_id?: string;
+  model?: string;
+  requests: string;
+  errors: string;
+  cancelled: string;
+  prompt_tokens: string;
+  completion_tokens: string;
+  latency_ms_sum: string;
+  ttft_ms_sum: string;
+  ttft_count: string;
+}
+
+function totals(row: TotalsRow): UsageTotals {
+  const requests = Number(row.requests);
+  const prompt = Number(row.prompt_tokens);
+  const completion = Number(row.completion_tokens);
+  const ttftCount = Number(row.ttft_count);
+  return {
+    requests,
+    errors: Number(row.errors),
+    cancelled: Number(row.cancelled),
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    avg_latency_ms: requests > 0 ? Math.round(Number(row.latency_ms_sum) / requests) : null,
+    avg_ttft_ms: ttftCount > 0 ? Math.round(Number(row.ttft_ms_sum) / ttftCount) : null,
+  };
+}
+
+/** Sums the daily rollup over a period and filter, grouped by the requested dimensions. */
+export async function queryDaily(db: Db, q: UsageQuery): Promise<{ rows: UsageRow[]; totals: UsageTotals }> {
+  const base = db('usage_daily').whereBetween('day', [q.from, q.to]);
+  if (q.userId) base.where('user_id', q.userId);
+  if (q.teamId) base.where('team_id', q.teamId);
+  if (q.model) base.where('model', q.model);
+  const sums = SUMMED.map((c) => db.raw(`coalesce(sum(${c}), 0)::bigint as ${c}`));
+  const grouped = base.clone();
+  for (const dim of q.groupBy) {
+    const column = COLUMN[dim];
+    grouped.select(dim === 'day' ? db.raw(`to_char(day, 'YYYY-MM-DD') as day`) : column);
+    grouped.groupBy(column).orderBy(column);
+  }
+  const rows = (await grouped.select(sums)) as TotalsRow[];
+  const [all] = (await base.clone().select(sums)) as TotalsRow[];
+  return {
+    rows: rows.map((row) => {
+      const dims: Partial<Record<'day' | 'user_id' | 'team_id' | 'model', string | null>> = {};
+      for (const dim of q.groupBy) {
+        const column = COLUMN[dim];
+        const value = row[column] ?? null;
+        dims[column] = column === 'team_id' && value === NO_TEAM ? null : value;
+      }
+      return { ...dims, ...totals(row) };
+    }),
+    totals: totals(all ?? ZERO),
+  };
+}
+
+const ZERO: TotalsRow = Object.fromEntries(SUMMED.map((c) => [c, '0'])) as unknown as TotalsRow;
