@@ -118,8 +118,12 @@ describe('production scenario', () => {
       {
         models: ['qwen2.5-coder-32b'],
         dns: { name: 'vllm-qwen-coder.gpu-inference.svc.cluster.local', port: 8000 },
+        name: 'vllm-qwen-coder',
       },
-      { dns: { name: 'vllm-embeddings.gpu-inference.svc.cluster.local', port: 8001 } },
+      {
+        dns: { name: 'vllm-embeddings.gpu-inference.svc.cluster.local', port: 8001 },
+        name: 'vllm-embeddings',
+      },
     ]);
   });
 });
@@ -280,6 +284,7 @@ describe('vLLM', () => {
       {
         models: ['qwen2.5-coder-7b-instruct'],
         dns: { name: `${RELEASE}-vllm.${NAMESPACE}.svc.cluster.local`, port: 8000 },
+        name: `${RELEASE}-vllm`,
       },
     ]);
   });

@@ -30,12 +30,14 @@ entry `{dns: {name, port}}` per discovered vLLM Service and for the bundled vLLM
 {{- $ns := get . "namespace" | default $.Release.Namespace -}}
 {{- $port := get . "port" | default 8000 | int -}}
 {{- $_ := set $entry "dns" (dict "name" (printf "%s.%s.svc.%s" .name $ns $.Values.clusterDomain) "port" $port) -}}
+{{- if not (hasKey $entry "name") -}}{{- $_ := set $entry "name" .name -}}{{- end -}}
 {{- $backends = append $backends $entry -}}
 {{- end -}}
 {{- if .Values.vllm.deploy.enabled -}}
 {{- $entry := deepCopy (.Values.vllm.deploy.backend | default dict) -}}
 {{- $name := printf "%s.%s.svc.%s" (include "ai-la.vllmName" .) .Release.Namespace .Values.clusterDomain -}}
 {{- $_ := set $entry "dns" (dict "name" $name "port" (.Values.vllm.deploy.port | int)) -}}
+{{- if not (hasKey $entry "name") -}}{{- $_ := set $entry "name" (include "ai-la.vllmName" .) -}}{{- end -}}
 {{- $backends = append $backends $entry -}}
 {{- end -}}
 {{- toYaml $backends -}}

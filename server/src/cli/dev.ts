@@ -62,6 +62,14 @@ async function startCompanions(config: Config, runtime: Runtime, log: Logger): P
     config: {
       ...config,
       database: { ...config.database, migrateOnStart: true },
+      // The gateway serves the simulated model unless backends are configured.
+      gateway:
+        config.gateway.backends.length > 0
+          ? config.gateway
+          : {
+              ...config.gateway,
+              backends: [{ name: 'simulator', url: simulator.url, weight: 1, maxConcurrency: 0, labels: {} }],
+            },
       auth: {
         ...auth,
         oidc: {
