@@ -20,7 +20,9 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on the sign-in form
+  // post, which the same-origin check must refuse (Fetch standard, "serializing a request origin").
+  'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 });
 

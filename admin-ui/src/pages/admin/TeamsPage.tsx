@@ -1,0 +1,229 @@
+/** Teams: list, create (admins), open one to manage members (deep link /admin/teams/:id). */
+import { type FormEvent, useState } from 'react';
+import { identity } from '../../api/identity.js';
+import { Dialog } from '../../components/Dialog.js';
+import { EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Field } from '../../components/Field.js';
+import { Card, PageHeader } from '../../components/Page.js';
+import { Time } from '../../components/Time.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { formatNumber } from '../../lib/format.js';
+import { useNavigate } from '../../router/router.js';
+import { useSession } from '../../session/SessionProvider.js';
+import { TeamDrawer } from './TeamDrawer.js';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const slugify = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+
+function CreateTeamDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose(): void;
+  onCreated(id: string): void;
+}) {
+  const [name, setName] = useState('');
+  const [slug, setSlug] = useState('');
+  const [slugTouched, setSlugTouched] = useState(false);
+  const [description, setDescription] = useState('');
+  const [problems, setProblems] = useState<{ name?: string; slug?: string }>({});
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  function close() {
+    setName('');
+    setSlug('');
+    setSlugTouched(false);
+    setDescription('');
+    setProblems({});
+    setError(undefined);
+    onClose();
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = {
+      ...(name.trim() ? {} : { name: 'A team needs a name.' }),
+      ...(SLUG.test(slug)
+        ? {}
+        : { slug: 'Lowercase letters, digits and dashes; starts with a letter or digit.' }),
+    };
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { team } = await identity.createTeam({
+        name: name.trim(),
+        slug,
+        description: description.trim(),
+      });
+      close();
+      onCreated(team.id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open={open}
+      title="Create team"
+      onClose={close}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" form="create-team-form" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create team'}
+          </button>
+        </>
+      }
+    >
+      <form id="create-team-form" className="stack" onSubmit={submit} noValidate>
+        <ErrorAlert error={error} title="The team was not created" />
+        <Field label="Name" error={problems.name}>
+          <input
+            className="input"
+            value={name}
+            maxLength={128}
+            onChange={(e) => {
+              setName(e.target.value);
+              if (!slugTouched) setSlug(slugify(e.target.value));
+            }}
+          />
+        </Field>
+        <Field
+          label="Slug"
+          error={problems.slug}
+          hint="Used in IdP group mappings (auth.oidc.connections[].groupTeams)."
+        >
+          <input
+            className="input mono"
+            value={slug}
+            maxLength={64}
+            onChange={(e) => {
+              setSlugTouched(true);
+              setSlug(e.target.value);
+            }}
+          />
+        </Field>
+        <Field label="Description">
+          <textarea
+            className="textarea"
+            rows={3}
+            value={description}
+            maxLength={2000}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </Field>
+      </form>
+    </Dialog>
+  );
+}
+
+export function TeamsPage({ selectedId }: { selectedId?: string }) {
+  const { can } = useSession();
+  const navigate = useNavigate();
+  const teams = useResource(() => identity.teams(), []);
+  const [creating, setCreating] = useState(false);
+  const open = (id: string) => navigate(`/admin/teams/${id}`, { keepScroll: true });
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Teams"
+        description="Teams group people for quotas, usage reports and team-scoped audit access. Team admins manage their own team's members."
+        actions={
+          can('users:manage') && (
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              Create team
+            </button>
+          )
+        }
+      />
+      <Card flush>
+        {teams.error !== undefined && (
+          <div className="card-body">
+            <ErrorAlert error={teams.error} />
+          </div>
+        )}
+        {teams.loading && !teams.data && <Loading />}
+        {teams.data && teams.data.teams.length === 0 && (
+          <EmptyState title="No teams yet">
+            Create a team, or map an identity provider group to one.
+          </EmptyState>
+        )}
+        {teams.data && teams.data.teams.length > 0 && (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Team</th>
+                  <th scope="col" className="num">
+                    Members
+                  </th>
+                  <th scope="col">Created</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {teams.data.teams.map((t) => (
+                  <tr key={t.id} aria-selected={t.id === selectedId}>
+                    <td>
+                      <div className="cell-title">{t.name}</div>
+                      <div className="cell-sub">
+                        <span className="mono">{t.slug}</span>
+                        {t.description && ` · ${t.description}`}
+                      </div>
+                    </td>
+                    <td className="num">{formatNumber(t.member_count ?? 0)}</td>
+                    <td>
+                      <Time value={t.created_at} />
+                    </td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        onClick={() => open(t.id)}
+                        aria-label={`Manage ${t.name}`}
+                      >
+                        Manage
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      <CreateTeamDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(id) => {
+          teams.reload();
+          open(id);
+        }}
+      />
+      <TeamDrawer
+        teamId={selectedId}
+        onClose={() => navigate('/admin/teams', { keepScroll: true })}
+        onChanged={teams.reload}
+      />
+    </div>
+  );
+}

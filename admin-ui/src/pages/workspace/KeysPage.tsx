@@ -1,0 +1,199 @@
+/** The user's own API keys: list, create (secret shown once), revoke. */
+import { useState } from 'react';
+import { type ApiKey, identity, type KeyStatusFilter } from '../../api/identity.js';
+import { ConfirmDialog } from '../../components/Dialog.js';
+import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Card, PageHeader } from '../../components/Page.js';
+import { Pagination } from '../../components/Pagination.js';
+import { Time } from '../../components/Time.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { CreateKeyDialog } from './CreateKeyDialog.js';
+import { SCOPE_INFO } from './key-scopes.js';
+
+const FILTERS: Array<{ value: KeyStatusFilter; label: string }> = [
+  { value: 'active', label: 'Active' },
+  { value: 'expired', label: 'Expired' },
+  { value: 'revoked', label: 'Revoked' },
+  { value: 'all', label: 'All' },
+];
+const LIMIT = 25;
+
+export function StatusBadge({ status }: { status: ApiKey['status'] }) {
+  const tone = status === 'active' ? 'success' : status === 'revoked' ? 'danger' : 'warning';
+  return (
+    <Badge tone={tone} dot>
+      {status}
+    </Badge>
+  );
+}
+
+export function KeysPage() {
+  const [status, setStatus] = useState<KeyStatusFilter>('active');
+  const [offset, setOffset] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKey | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const keys = useResource(() => identity.keys({ status, limit: LIMIT, offset }), [status, offset]);
+
+  async function revoke(key: ApiKey) {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await identity.revokeKey(key.id);
+      setRevoking(undefined);
+      keys.reload();
+    } catch (err) {
+      setActionError(err);
+      setRevoking(undefined);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="API keys"
+        description={
+          <>
+            Use a key with the AI-LA CLI, IDE extensions or any OpenAI-compatible tool: base URL{' '}
+            <code>{window.location.origin}/v1</code>, the key as bearer token.
+          </>
+        }
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            Create key
+          </button>
+        }
+      />
+      <div className="stack">
+        <ErrorAlert error={actionError} title="The key was not revoked" />
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Key status</legend>
+          {FILTERS.map((f) => (
+            <button
+              key={f.value}
+              type="button"
+              aria-pressed={status === f.value}
+              onClick={() => {
+                setStatus(f.value);
+                setOffset(0);
+              }}
+            >
+              {f.label}
+            </button>
+          ))}
+        </fieldset>
+        <Card flush>
+          {keys.error !== undefined && (
+            <div className="card-body">
+              <ErrorAlert error={keys.error} />
+            </div>
+          )}
+          {keys.loading && !keys.data && <Loading />}
+          {keys.data && keys.data.keys.length === 0 && (
+            <EmptyState
+              title={
+                status === 'active' ? 'No active keys' : `No ${status === 'all' ? '' : `${status} `}keys`
+              }
+            >
+              Create a key to use AI-LA from your IDE, the CLI or scripts.
+            </EmptyState>
+          )}
+          {keys.data && keys.data.keys.length > 0 && (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Key</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {keys.data.keys.map((key) => (
+                    <tr key={key.id}>
+                      <td className="cell-title">{key.name}</td>
+                      <td>
+                        <code className="mono">{key.prefix}…</code>
+                      </td>
+                      <td>
+                        <span className="row">
+                          {key.scopes.map((s) => (
+                            <Badge key={s} tone="info">
+                              {SCOPE_INFO[s]?.label ?? s}
+                            </Badge>
+                          ))}
+                        </span>
+                      </td>
+                      <td>
+                        <Time value={key.created_at} relative />
+                      </td>
+                      <td>
+                        <Time value={key.expires_at} />
+                      </td>
+                      <td>
+                        {key.last_used_at ? (
+                          <Time value={key.last_used_at} relative />
+                        ) : (
+                          <span className="muted">Never</span>
+                        )}
+                      </td>
+                      <td>
+                        <StatusBadge status={key.status} />
+                      </td>
+                      <td className="actions">
+                        {key.status === 'active' && (
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            onClick={() => setRevoking(key)}
+                            aria-label={`Revoke ${key.name}`}
+                          >
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {keys.data && (
+            <Pagination offset={offset} limit={LIMIT} total={keys.data.total} onChange={setOffset} />
+          )}
+        </Card>
+      </div>
+      <CreateKeyDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={() => {
+          if (status !== 'active' && status !== 'all') setStatus('active');
+          keys.reload();
+        }}
+      />
+      <ConfirmDialog
+        open={revoking !== undefined}
+        title="Revoke API key?"
+        confirmLabel="Revoke key"
+        busy={busy}
+        onCancel={() => setRevoking(undefined)}
+        onConfirm={() => revoking && revoke(revoking)}
+      >
+        <p>
+          Tools using <strong>{revoking?.name}</strong> ({revoking?.prefix}…) stop working at once. This
+          cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

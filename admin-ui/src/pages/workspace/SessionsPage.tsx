@@ -1,0 +1,150 @@
+/** The user's own sign-in sessions: where they are signed in, and signing out one of them. */
+import { useState } from 'react';
+import { identity, type Session } from '../../api/identity.js';
+import { ConfirmDialog } from '../../components/Dialog.js';
+import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Card, PageHeader } from '../../components/Page.js';
+import { Time } from '../../components/Time.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useNavigate } from '../../router/router.js';
+
+/** A readable browser and platform from a User-Agent string ("Chrome on Linux"). */
+export function describeAgent(agent: string | null): string {
+  if (!agent) return 'Unknown device';
+  const browser = /Edg\//.test(agent)
+    ? 'Edge'
+    : /Firefox\//.test(agent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(agent)
+        ? 'Chrome'
+        : /Safari\//.test(agent)
+          ? 'Safari'
+          : /curl\//.test(agent)
+            ? 'curl'
+            : 'Browser';
+  const os = /Windows/.test(agent)
+    ? 'Windows'
+    : /Mac OS X|Macintosh/.test(agent)
+      ? 'macOS'
+      : /Android/.test(agent)
+        ? 'Android'
+        : /iPhone|iPad/.test(agent)
+          ? 'iOS'
+          : /Linux/.test(agent)
+            ? 'Linux'
+            : '';
+  return os ? `${browser} on ${os}` : browser;
+}
+
+export function SessionsPage() {
+  const sessions = useResource(() => identity.sessions(), []);
+  const navigate = useNavigate();
+  const [revoking, setRevoking] = useState<Session | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  async function revoke(session: Session) {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await identity.revokeSession(session.id);
+      setRevoking(undefined);
+      if (session.current) navigate('/login?reason=signed_out', { replace: true });
+      else sessions.reload();
+    } catch (err) {
+      setRevoking(undefined);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Sessions"
+        description="Browsers where you are signed in to AI-LA. Sign out a session you do not recognise; API keys are managed separately."
+      />
+      <div className="stack">
+        <ErrorAlert error={error} title="The session was not signed out" />
+        <Card flush>
+          {sessions.error !== undefined && (
+            <div className="card-body">
+              <ErrorAlert error={sessions.error} />
+            </div>
+          )}
+          {sessions.loading && !sessions.data && <Loading />}
+          {sessions.data && sessions.data.sessions.length === 0 && <EmptyState title="No active sessions" />}
+          {sessions.data && sessions.data.sessions.length > 0 && (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Device</th>
+                    <th scope="col">Signed in with</th>
+                    <th scope="col">Signed in</th>
+                    <th scope="col">Last active</th>
+                    <th scope="col">Ends</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sessions.data.sessions.map((s) => (
+                    <tr key={s.id}>
+                      <td>
+                        <div className="cell-title row">
+                          {describeAgent(s.user_agent)}
+                          {s.current && <Badge tone="success">This browser</Badge>}
+                        </div>
+                        <div className="cell-sub" title={s.user_agent ?? undefined}>
+                          {s.user_agent ? s.user_agent.slice(0, 80) : ''}
+                        </div>
+                      </td>
+                      <td>{s.connection}</td>
+                      <td>
+                        <Time value={s.created_at} />
+                      </td>
+                      <td>
+                        <Time value={s.last_seen_at} relative />
+                      </td>
+                      <td>
+                        <Time value={earliest(s.expires_at, s.idle_expires_at)} relative />
+                      </td>
+                      <td className="actions">
+                        <button type="button" className="btn btn-sm" onClick={() => setRevoking(s)}>
+                          {s.current ? 'Sign out' : 'Revoke'}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      </div>
+      <ConfirmDialog
+        open={revoking !== undefined}
+        title={revoking?.current ? 'Sign out of this browser?' : 'Revoke this session?'}
+        confirmLabel={revoking?.current ? 'Sign out' : 'Revoke session'}
+        busy={busy}
+        onCancel={() => setRevoking(undefined)}
+        onConfirm={() => revoking && revoke(revoking)}
+      >
+        <p>
+          {revoking?.current
+            ? 'You will be signed out here and return to the sign-in page.'
+            : `The session on ${describeAgent(revoking?.user_agent ?? null)} ends at once; that browser must sign in again.`}
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b) return a;
+  return new Date(a) < new Date(b) ? a : b;
+}

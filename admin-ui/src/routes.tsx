@@ -1,0 +1,166 @@
+/** Every page of the UI with the permission it needs; navigation is built from the same table. */
+import type { ReactNode } from 'react';
+import type { IconName } from './components/Icon.js';
+import type { NavSection } from './components/Shell.js';
+import { BackendsPage } from './pages/admin/BackendsPage.js';
+import { TeamsPage } from './pages/admin/TeamsPage.js';
+import { UsageDashboard } from './pages/admin/UsageDashboard.js';
+import { UsersPage } from './pages/admin/UsersPage.js';
+import { AuditLogPage } from './pages/audit/AuditLogPage.js';
+import { CheckpointsPage } from './pages/audit/CheckpointsPage.js';
+import { ReceiptsPage } from './pages/audit/ReceiptsPage.js';
+import { VerifyPage } from './pages/audit/VerifyPage.js';
+import { ChatPage } from './pages/workspace/ChatPage.js';
+import { KeysPage } from './pages/workspace/KeysPage.js';
+import { SessionsPage } from './pages/workspace/SessionsPage.js';
+import { UsagePage } from './pages/workspace/UsagePage.js';
+import type { Requirement } from './session/permissions.js';
+
+export interface PageRoute {
+  path: string;
+  /** Navigation label; routes without one are reachable by link only (detail views). */
+  label?: string;
+  icon?: IconName;
+  section: 'Workspace' | 'Administration' | 'Audit & evidence';
+  requires: Requirement;
+  render(params: Record<string, string>): ReactNode;
+}
+
+const EVIDENCE_READERS = ['receipts:read', 'audit:read'] as const;
+
+export const ROUTES: PageRoute[] = [
+  {
+    path: '/workspace/chat',
+    label: 'Chat',
+    icon: 'chat',
+    section: 'Workspace',
+    requires: 'gateway:use',
+    render: () => <ChatPage />,
+  },
+  {
+    path: '/workspace/keys',
+    label: 'API keys',
+    icon: 'key',
+    section: 'Workspace',
+    requires: 'keys:own',
+    render: () => <KeysPage />,
+  },
+  {
+    path: '/workspace/usage',
+    label: 'My usage',
+    icon: 'usage',
+    section: 'Workspace',
+    requires: 'usage:own',
+    render: () => <UsagePage />,
+  },
+  {
+    path: '/workspace/sessions',
+    label: 'Sessions',
+    icon: 'sessions',
+    section: 'Workspace',
+    requires: 'authenticated',
+    render: () => <SessionsPage />,
+  },
+  {
+    path: '/admin/users',
+    label: 'Users',
+    icon: 'users',
+    section: 'Administration',
+    requires: 'users:manage',
+    render: () => <UsersPage />,
+  },
+  {
+    path: '/admin/users/:id',
+    section: 'Administration',
+    requires: 'users:manage',
+    render: (p) => <UsersPage selectedId={p.id} />,
+  },
+  {
+    path: '/admin/teams',
+    label: 'Teams',
+    icon: 'teams',
+    section: 'Administration',
+    requires: 'team:manage',
+    render: () => <TeamsPage />,
+  },
+  {
+    path: '/admin/teams/:id',
+    section: 'Administration',
+    requires: 'team:manage',
+    render: (p) => <TeamsPage selectedId={p.id} />,
+  },
+  {
+    path: '/admin/backends',
+    label: 'Backends',
+    icon: 'backends',
+    section: 'Administration',
+    requires: 'backends:manage',
+    render: () => <BackendsPage />,
+  },
+  {
+    path: '/admin/usage',
+    label: 'Usage',
+    icon: 'usage',
+    section: 'Administration',
+    requires: 'users:manage',
+    render: () => <UsageDashboard />,
+  },
+  {
+    path: '/audit/events',
+    label: 'Audit log',
+    icon: 'audit',
+    section: 'Audit & evidence',
+    requires: 'audit:read',
+    render: () => <AuditLogPage />,
+  },
+  {
+    path: '/audit/events/:id',
+    section: 'Audit & evidence',
+    requires: 'audit:read',
+    render: (p) => <AuditLogPage selectedId={p.id} />,
+  },
+  {
+    path: '/audit/receipts',
+    label: 'Receipts',
+    icon: 'receipt',
+    section: 'Audit & evidence',
+    requires: 'receipts:read',
+    render: () => <ReceiptsPage />,
+  },
+  {
+    path: '/audit/receipts/:id',
+    section: 'Audit & evidence',
+    requires: 'receipts:read',
+    render: (p) => <ReceiptsPage selectedId={p.id} />,
+  },
+  {
+    path: '/audit/checkpoints',
+    label: 'Checkpoints',
+    icon: 'checkpoint',
+    section: 'Audit & evidence',
+    requires: EVIDENCE_READERS,
+    render: () => <CheckpointsPage />,
+  },
+  {
+    path: '/audit/verify',
+    label: 'Verify a receipt',
+    icon: 'check',
+    section: 'Audit & evidence',
+    requires: EVIDENCE_READERS,
+    render: () => <VerifyPage />,
+  },
+];
+
+const SECTION_ORDER: PageRoute['section'][] = ['Workspace', 'Administration', 'Audit & evidence'];
+
+/** The navigation for a user: sections in a fixed order, only the pages they may open. */
+export function navigationFor(allowed: (r: Requirement) => boolean): NavSection[] {
+  return SECTION_ORDER.map((label) => ({
+    label,
+    items: ROUTES.filter((r) => r.section === label && r.label && r.icon && allowed(r.requires)).map((r) => ({
+      path: r.path,
+      label: r.label as string,
+      icon: r.icon as IconName,
+    })),
+  })).filter((s) => s.items.length > 0);
+}
