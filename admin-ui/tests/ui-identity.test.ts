@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startUiAppliance, type UiAppliance } from './support/appliance.js';
-import { launchChromium, newContext, screenshot, signIn } from './support/browser.js';
+import { CHROMIUM_MISSING, launchChromium, newContext, screenshot, signIn } from './support/browser.js';
 import { type BuiltUi, buildUi } from './support/build-ui.js';
 
-describe('sign-in, keys, sessions and administration in Chromium', () => {
+describe('sign-in, keys, sessions and administration in Chromium', { skip: CHROMIUM_MISSING }, () => {
   let ui: BuiltUi;
   let appliance: UiAppliance;
   let browser: Browser;

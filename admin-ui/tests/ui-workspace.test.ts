@@ -7,10 +7,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SIM_MODEL, startUiAppliance, type UiAppliance } from './support/appliance.js';
-import { launchChromium, newContext, reloadUntil, screenshot, signIn } from './support/browser.js';
+import {
+  CHROMIUM_MISSING,
+  launchChromium,
+  newContext,
+  reloadUntil,
+  screenshot,
+  signIn,
+} from './support/browser.js';
 import { type BuiltUi, buildUi } from './support/build-ui.js';
 
-describe('developer workspace in Chromium', () => {
+describe('developer workspace in Chromium', { skip: CHROMIUM_MISSING }, () => {
   let ui: BuiltUi;
   let appliance: UiAppliance;
   let browser: Browser;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * Chromium (Debian's, never a downloaded one) driven by playwright-core, with helpers to sign in
  * through the development IdP's real login page and to save documentation screenshots.
@@ -19,8 +20,18 @@ export const CHROMIUM_ARGS = [
 /** Screenshots referenced by docs/user-guide.md, written when AILA_SCREENSHOTS=on. */
 const IMAGES_DIR = resolve(import.meta.dirname, '../../../docs/images');
 
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Browser tests need Debian's Chromium (`apt-get install chromium`; .ci/run installs it). Without it
+ * they are reported as skipped with this reason rather than failing on a missing binary.
+ */
+export const CHROMIUM_MISSING: string | false = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} not installed (apt-get install chromium)`;
+
 export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
 /** A fresh browser profile at the documentation viewport, collecting console errors and CSP reports. */
 export async function newContext(browser: Browser): Promise<{ context: BrowserContext; problems: string[] }> {
