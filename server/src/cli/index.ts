@@ -83,6 +83,26 @@ program
   });
 
 program
+  .command('login')
+  .description('sign in to an appliance from this machine (device code) and store an API key')
+  .requiredOption('--url <url>', 'the appliance URL, e.g. https://ai-la.example.com')
+  .option('--scope <scopes>', 'space-separated API key scopes', 'gateway assistant')
+  .action(async (opts: { url: string; scope?: string }) => (await import('./login.js')).loginCommand(opts));
+
+const admin = program.command('admin').description('administration on the appliance host');
+admin
+  .command('bootstrap')
+  .description('print a one-time sign-in link (15 minutes, single use) that signs its user in as admin')
+  .option('--email <address>', 'the admin account (default: a local bootstrap account)')
+  .action(async (opts: { email?: string }) => (await import('./admin.js')).bootstrap(opts));
+admin
+  .command('hash-password')
+  .description(
+    'read a password (hidden, or on stdin) and print its scrypt hash for auth.breakGlass.passwordHash',
+  )
+  .action(async () => (await import('./admin.js')).hashPasswordCommand());
+
+program
   .command('version')
   .description('print the version')
   .action(() => {

@@ -4,8 +4,9 @@ import { parseCookies } from './cookies.js';
 import type { ApiKeyService } from './keys/service.js';
 import type { Principal } from './principal.js';
 import { type Access, grantsOf, isAllowed, restrictToScopes } from './rbac.js';
+import type { ScimTokenService } from './scim/tokens.js';
 import type { SessionService } from './sessions/service.js';
-import { API_KEY_PREFIX, safeEqual } from './tokens.js';
+import { API_KEY_PREFIX, SCIM_TOKEN_PREFIX, safeEqual } from './tokens.js';
 
 /** RFC 9110 §9.2.1 safe methods: they change nothing, so they need no CSRF token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -15,6 +16,15 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 /** RFC 6750 §3: a 401 names the scheme the client should use. */
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="ai-la"' };
+const SCIM_CHALLENGE = { 'www-authenticate': 'Bearer realm="ai-la-scim"' };
+
+/**
+ * State-changing endpoints that authenticate the request themselves and never act on the session
+ * cookie: the SAML ACS and SLO (signed SAML messages, posted cross-site by the IdP), the device
+ * authorization endpoints (RFC 8628: device and client codes) and the break-glass sign-in (a
+ * password). A session cookie sent along is ignored there instead of failing the CSRF check.
+ */
+const CSRF_EXEMPT = /^\/auth\/(saml\/[^/]+\/(acs|slo)|device\/(code|token)|break-glass)$/;
 
 const unauthenticated = (code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'INVALID_API_KEY', message?: string) =>
   new AppError(code, message, undefined, CHALLENGE);
@@ -41,12 +51,23 @@ async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principa
  * request anonymous, so public routes still work. Cookie-authenticated state changes must carry the
  * session's CSRF token; API key requests are exempt (a browser never attaches them by itself).
  */
-export function authenticate(deps: { sessions: SessionService; keys: ApiKeyService }): RequestHandler {
-  const { sessions, keys } = deps;
+export function authenticate(deps: {
+  sessions: SessionService;
+  keys: ApiKeyService;
+  scimTokens: ScimTokenService;
+}): RequestHandler {
+  const { sessions, keys, scimTokens } = deps;
   return async (req: Request, res: Response, next) => {
     const authorization = req.get('authorization');
     if (authorization !== undefined) {
       const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
+      // RFC 7644 §2: SCIM clients authenticate with a bearer token; a bad one is refused by the
+      // SCIM routes, in the SCIM error format.
+      if (match?.[1]?.startsWith(SCIM_TOKEN_PREFIX)) {
+        req.scim = await scimTokens.resolve(match[1]);
+        next();
+        return;
+      }
       if (!match?.[1]?.startsWith(API_KEY_PREFIX)) {
         throw unauthenticated('INVALID_API_KEY', 'Use Authorization: Bearer with an aila_ API key.');
       }
@@ -74,6 +95,10 @@ export function authenticate(deps: { sessions: SessionService; keys: ApiKeyServi
     }
     const { session, csrfToken } = found;
     if (!SAFE_METHODS.has(req.method) && !safeEqual(req.get(CSRF_HEADER) ?? '', csrfToken)) {
+      if (CSRF_EXEMPT.test(req.path)) {
+        next();
+        return;
+      }
       throw new AppError('CSRF_FAILED');
     }
     req.auth = {
@@ -90,11 +115,13 @@ export function authenticate(deps: { sessions: SessionService; keys: ApiKeyServi
 
 /**
  * Enforces a route's declared access against the policy (rbac.ts): 401 without a principal, 403
- * FORBIDDEN without the permission.
+ * FORBIDDEN without the permission; `scim` routes take only a valid SCIM token (401 otherwise).
  */
 export function authz(access: Access): RequestHandler {
   return (req, _res, next) => {
-    if (access !== 'public') {
+    if (access === 'scim') {
+      if (!req.scim) throw new AppError('SCIM_TOKEN_INVALID', undefined, undefined, SCIM_CHALLENGE);
+    } else if (access !== 'public') {
       if (!req.auth) throw unauthenticated(req.authProblem ?? 'UNAUTHENTICATED');
       if (!isAllowed(req.auth.grants, access)) {
         throw new AppError('FORBIDDEN', `This requires the ${access} permission.`);

@@ -1,38 +1,19 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import { CONNECTION_NAME, Enum, GROUP_ROLES, mappingFields, secret, section } from './config-shared.js';
+import { SamlConnectionConfig } from './saml/config-schema.js';
 
 /*
  * The `auth` section of the configuration. Defined here, next to the code that uses it, and imported by
- * config/schema.ts. The small helpers below mirror that file's (which cannot be imported from here
- * without an import cycle).
+ * config/schema.ts.
  */
 
-const secret = <T extends TSchema>(schema: T): T => ({ ...schema, 'x-secret': true });
+export { GROUP_ROLES, SamlConnectionConfig };
 
-const Enum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
-
-const section = <T extends Parameters<typeof Type.Object>[0]>(properties: T, description: string) =>
-  Type.Object(properties, { additionalProperties: false, default: {}, description });
-
-/** Roles an IdP group can grant directly; team_admin comes with a team, through `groupTeams`. */
-export const GROUP_ROLES = ['admin', 'auditor', 'developer'] as const;
-
-const TeamMapping = Type.Union([
-  Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'Team slug; members join as member.' }),
-  Type.Object(
-    {
-      team: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'Team slug.' }),
-      // No default: ajv cannot apply defaults inside anyOf; a missing role means member.
-      role: Type.Optional(Enum(['member', 'team_admin'], { description: 'Role within the team (member).' })),
-    },
-    { additionalProperties: false },
-  ),
-]);
-
+/** One OpenID Connect connection. */
 export const OidcConnectionConfig = Type.Object(
   {
     name: Type.String({
-      pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
+      pattern: CONNECTION_NAME,
       description: 'Connection name; part of the redirect URI <publicUrl>/auth/oidc/<name>/callback.',
     }),
     displayName: Type.Optional(Type.String({ minLength: 1, description: 'Label on the sign-in page.' })),
@@ -51,34 +32,7 @@ export const OidcConnectionConfig = Type.Object(
       default: ['openid', 'email', 'profile'],
       description: 'Scopes requested; must include openid. Add the scope that releases groups if needed.',
     }),
-    claims: Type.Object(
-      {
-        email: Type.String({ minLength: 1, default: 'email', description: 'Claim holding the e-mail.' }),
-        name: Type.String({ minLength: 1, default: 'name', description: 'Claim holding the display name.' }),
-        groups: Type.String({
-          minLength: 1,
-          default: 'groups',
-          description: 'Claim holding the group list.',
-        }),
-      },
-      { additionalProperties: false, default: {}, description: 'Names of the claims read from the IdP.' },
-    ),
-    groupRoles: Type.Record(Type.String({ minLength: 1 }), Enum(GROUP_ROLES), {
-      default: {},
-      description: 'IdP group -> role (admin, auditor, developer).',
-    }),
-    groupTeams: Type.Record(Type.String({ minLength: 1 }), TeamMapping, {
-      default: {},
-      description: 'IdP group -> team slug, or { team, role: member|team_admin }. Teams are created on use.',
-    }),
-    defaultRole: Type.Optional(
-      Enum(GROUP_ROLES, { description: 'Role for users whose groups map to no role. Unset: no role.' }),
-    ),
-    domains: Type.Array(Type.String({ pattern: '^[a-z0-9.-]+$' }), {
-      default: [],
-      description:
-        'E-mail domains this connection serves (login by e-mail) and may assert. Empty: any domain.',
-    }),
+    ...mappingFields({ email: 'email', name: 'name', groups: 'groups' }, 'claim'),
     postLogoutRedirectUrl: Type.Optional(
       Type.String({
         format: 'uri',
@@ -109,6 +63,18 @@ export const AuthConfig = section(
         ),
       },
       'OpenID Connect single sign-on (docs/sso.md).',
+    ),
+    saml: section(
+      {
+        connections: secret(
+          Type.Array(SamlConnectionConfig, {
+            default: [],
+            description:
+              'SAML 2.0 connections (JSON array in AILA_AUTH_SAML_CONNECTIONS). Secret as a whole because entries carry SP private keys.',
+          }),
+        ),
+      },
+      'SAML 2.0 single sign-on (docs/sso.md).',
     ),
     session: section(
       {
@@ -149,6 +115,51 @@ export const AuthConfig = section(
         }),
       },
       'Personal API keys (aila_...).',
+    ),
+    device: section(
+      {
+        codeLifetimeSeconds: Type.Integer({
+          minimum: 60,
+          maximum: 3600,
+          default: 600,
+          description: 'How long a device code (aila login) waits for approval (RFC 8628 §3.2 expires_in).',
+        }),
+        pollIntervalSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 60,
+          default: 5,
+          description: 'Minimum seconds between two token polls (RFC 8628 §3.2 interval).',
+        }),
+        keyLifetimeHours: Type.Integer({
+          minimum: 1,
+          maximum: 720,
+          default: 12,
+          description: 'Lifetime of the API key a device login receives.',
+        }),
+      },
+      'Device login for the CLI and IDEs (OAuth 2.0 Device Authorization Grant, RFC 8628).',
+    ),
+    breakGlass: section(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description: 'Enable the local break-glass administrator (POST /auth/break-glass). Off by default.',
+        }),
+        username: Type.String({
+          pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
+          default: 'break-glass',
+          description: 'User name of the break-glass administrator.',
+        }),
+        passwordHash: Type.Optional(
+          secret(
+            Type.String({
+              pattern: '^scrypt\\$',
+              description: 'scrypt hash of its password, from `aila admin hash-password`.',
+            }),
+          ),
+        ),
+      },
+      'Local break-glass administrator for when SSO is down (every use is audited).',
     ),
   },
   'Authentication: SSO connections, sessions, API keys.',

@@ -26,8 +26,20 @@ describe('cookies', () => {
   });
 
   test('__Host- names only with Secure cookies', () => {
-    assert.deepEqual(cookieNames(false), { session: '__Host-aila_session', login: '__Host-aila_login' });
-    assert.deepEqual(cookieNames(true), { session: 'aila_session', login: 'aila_login' });
+    assert.deepEqual(cookieNames(false), {
+      session: '__Host-aila_session',
+      login: '__Host-aila_login',
+      saml: '__Host-aila_saml',
+    });
+    assert.deepEqual(cookieNames(true), { session: 'aila_session', login: 'aila_login', saml: 'aila_saml' });
+  });
+
+  test('SameSite=None only with Secure (the SAML binding cookie crosses the IdP POST)', () => {
+    assert.equal(
+      serializeCookie('__Host-aila_saml', 'b', { secure: true, sameSite: 'None', maxAgeSeconds: 60 }),
+      '__Host-aila_saml=b; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=60',
+    );
+    assert.throws(() => serializeCookie('aila_saml', 'b', { secure: false, sameSite: 'None' }), /Secure/);
   });
 });
 

@@ -23,6 +23,11 @@ export interface CookieOptions {
   maxAgeSeconds?: number;
   /** Secure attribute (RFC 6265 §4.1.2.5); required for `__Host-` names. */
   secure: boolean;
+  /**
+   * SameSite (RFC 6265bis §4.1.2.7), Lax by default. None (only with Secure) for the SAML sign-in
+   * binding, which must come back on the IdP's cross-site POST to the ACS.
+   */
+  sameSite?: 'Lax' | 'None';
 }
 
 /** Cookie values the appliance sets are base64url: no character needs quoting (RFC 6265 §4.1.1). */
@@ -30,12 +35,14 @@ const COOKIE_VALUE = /^[A-Za-z0-9_-]*$/;
 
 /**
  * Serialises a `Set-Cookie` header: always HttpOnly, SameSite=Lax (sent on the top-level redirect
- * back from the IdP, not on cross-site subrequests), Path=/ and no Domain, as the `__Host-` prefix
- * requires (RFC 6265bis §4.1.3.2).
+ * back from the IdP, not on cross-site subrequests) unless told None, Path=/ and no Domain, as the
+ * `__Host-` prefix requires (RFC 6265bis §4.1.3.2).
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   if (!COOKIE_VALUE.test(value)) throw new Error(`cookie ${name}: value must be base64url`);
-  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (options.sameSite === 'None' && !options.secure)
+    throw new Error(`cookie ${name}: SameSite=None needs Secure`);
+  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${options.sameSite ?? 'Lax'}`];
   if (options.secure) parts.push('Secure');
   if (options.maxAgeSeconds !== undefined)
     parts.push(`Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`);
@@ -43,8 +50,8 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 }
 
 /** Names of the appliance's cookies. `__Host-` (RFC 6265bis §4.1.3.2) needs Secure, so insecure mode drops it. */
-export function cookieNames(insecure: boolean): { session: string; login: string } {
+export function cookieNames(insecure: boolean): { session: string; login: string; saml: string } {
   return insecure
-    ? { session: 'aila_session', login: 'aila_login' }
-    : { session: '__Host-aila_session', login: '__Host-aila_login' };
+    ? { session: 'aila_session', login: 'aila_login', saml: 'aila_saml' }
+    : { session: '__Host-aila_session', login: '__Host-aila_login', saml: '__Host-aila_saml' };
 }

@@ -19,20 +19,33 @@ export interface Principal {
   credential: Credential;
 }
 
+/** A SCIM provisioning client, identified by its bearer token (RFC 7644 §2). */
+export interface ScimCaller {
+  tokenId: string;
+  /** The SSO connection whose users and groups the token provisions. */
+  connection: string;
+}
+
 declare global {
   namespace Express {
     interface Request {
       /** Set by `authenticate` when the request carries a valid session cookie or API key. */
       auth?: Principal;
+      /** Set by `authenticate` when the request carries a valid SCIM token (no user behind it). */
+      scim?: ScimCaller;
       /** Set when a session cookie was sent but is expired or revoked (401 SESSION_EXPIRED). */
       authProblem?: 'SESSION_EXPIRED';
     }
   }
 }
 
-/** Who performed an action, for audit events. */
+/**
+ * Who performed an action, for audit events: a user (the default), or a SCIM provisioning token
+ * (`type: 'scim'`, `userId` holding the token's id) acting for the IdP.
+ */
 export interface Actor {
   userId: string;
+  type?: 'user' | 'scim' | undefined;
   ip?: string | undefined;
   apiKeyId?: string | undefined;
 }
@@ -57,7 +70,7 @@ export function actorOf(req: Pick<Request, 'auth' | 'ip'>): Actor {
 export function audited(actor: Actor, event: Omit<AuditInput, 'actor'>): AuditInput {
   return {
     ...event,
-    actor: { type: 'user', id: actor.userId, ...(actor.ip ? { ip: actor.ip } : {}) },
+    actor: { type: actor.type ?? 'user', id: actor.userId, ...(actor.ip ? { ip: actor.ip } : {}) },
     details: { ...(event.details ?? {}), ...(actor.apiKeyId ? { api_key_id: actor.apiKeyId } : {}) },
   };
 }

@@ -146,14 +146,14 @@ export const administeredTeams = (bindings: readonly RoleBinding[]): string[] =>
   bindings.flatMap((b) => (b.role === 'team_admin' && b.teamId ? [b.teamId] : []));
 
 /**
- * What a route requires: a permission, any signed-in principal (`authenticated`), or nothing
- * (`public`: sign-in pages, health, version).
+ * What a route requires: a permission, any signed-in principal (`authenticated`), nothing (`public`:
+ * sign-in pages, health, version), or a SCIM provisioning token (`scim`: the IdP, never a user).
  */
-export type Access = Permission | 'authenticated' | 'public';
+export type Access = Permission | 'authenticated' | 'public' | 'scim';
 
-/** The policy decision for one principal's grants (undefined: anonymous). */
+/** The policy decision for one principal's grants (undefined: anonymous). No user reaches `scim`. */
 export function isAllowed(grants: Grants | undefined, access: Access): boolean {
   if (access === 'public') return true;
-  if (!grants) return false;
+  if (!grants || access === 'scim') return false;
   return access === 'authenticated' || grants.has(access);
 }

@@ -3,6 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** Prefix of every API key, so secret scanners and people recognise one. */
 export const API_KEY_PREFIX = 'aila_';
 
+/** Prefix of SCIM provisioning tokens: told apart from API keys before any lookup. */
+export const SCIM_TOKEN_PREFIX = 'ailascim_';
+
 /** 256 bits from the CSPRNG, base64url: session tokens, login bindings, API key bodies. */
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 

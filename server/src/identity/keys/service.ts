@@ -19,7 +19,8 @@ import {
   touchKey,
 } from './repository.js';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** last_used_at is written at most once a minute per key. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -27,11 +28,21 @@ export interface CreateKeyInput {
   name: string;
   scopes: ApiKeyScope[];
   expiresInDays?: number | undefined;
+  /** A lifetime in hours instead of days (device logins get short-lived keys). */
+  expiresInHours?: number | undefined;
 }
 
 export interface ApiKeyService {
-  /** Creates a key for the actor; the secret is returned here once and never again. */
-  create(actor: Actor, grants: Grants, input: CreateKeyInput): Promise<{ row: ApiKeyRow; secret: string }>;
+  /**
+   * Creates a key for the actor; the secret is returned here once and never again. With `trx`, inside
+   * that transaction.
+   */
+  create(
+    actor: Actor,
+    grants: Grants,
+    input: CreateKeyInput,
+    trx?: Db,
+  ): Promise<{ row: ApiKeyRow; secret: string }>;
   list(query: KeyQuery): Promise<{ rows: ApiKeyRow[]; total: number }>;
   /** Revokes a key; with `ownerId`, only that user's (NOT_FOUND otherwise). */
   revoke(actor: Actor, keyId: string, ownerId?: string): Promise<ApiKeyRow>;
@@ -50,9 +61,10 @@ export interface ApiKeyServiceDeps {
 /** Creates the API key service: `aila_` keys stored as SHA-256, scoped, expiring, revocable. */
 export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): ApiKeyService {
   return {
-    async create(actor, grants, input) {
+    async create(actor, grants, input, outer) {
       const days = input.expiresInDays ?? Math.min(config.defaultLifetimeDays, config.maxLifetimeDays);
-      if (days > config.maxLifetimeDays) {
+      const lifetimeMs = input.expiresInHours ? input.expiresInHours * HOUR_MS : days * DAY_MS;
+      if (lifetimeMs > config.maxLifetimeDays * DAY_MS) {
         throw appError('VALIDATION_FAILED', undefined, [
           { field: 'body.expires_in_days', message: `must be at most ${config.maxLifetimeDays}` },
         ]);
@@ -66,7 +78,7 @@ export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): A
         );
       }
       const key = newApiKey();
-      return db.transaction(async (trx) => {
+      return (outer ?? db).transaction(async (trx) => {
         const now = new Date();
         const row = await insertKey(trx, {
           id: randomUUID(),
@@ -76,7 +88,7 @@ export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): A
           key_hash: key.hash,
           scopes,
           created_at: now,
-          expires_at: new Date(now.getTime() + days * DAY_MS),
+          expires_at: new Date(now.getTime() + lifetimeMs),
         });
         await audit.record(
           trx,
@@ -84,7 +96,9 @@ export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): A
             action: 'api_key.created',
             outcome: 'success',
             target: { type: 'api_key', id: row.id },
-            details: { scopes, expires_in_days: days },
+            details: input.expiresInHours
+              ? { scopes, expires_in_hours: input.expiresInHours }
+              : { scopes, expires_in_days: days },
           }),
         );
         return { row, secret: key.secret };

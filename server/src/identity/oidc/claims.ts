@@ -1,10 +1,13 @@
-import type { OidcConnectionConfig } from '../config-schema.js';
+import type { ConnectionMapping } from '../config-shared.js';
 import type { TeamRole } from '../teams/repository.js';
 
 /** Roles a group can grant on its own (team_admin needs a team: see groupTeams). */
 export type GroupRole = 'admin' | 'auditor' | 'developer';
 
-/** The person as the IdP describes them, read from the ID token and UserInfo claims. */
+/**
+ * The person as the IdP describes them: read from the ID token and UserInfo claims (OIDC) or from the
+ * assertion's NameID and attributes (SAML).
+ */
 export interface ExternalProfile {
   connection: string;
   subject: string;
@@ -40,12 +43,13 @@ function groupsOf(value: unknown): string[] {
 export const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
 /**
- * Reads the profile from the merged claims using the connection's claim names (OIDC Core 1.0 §5.1).
+ * Reads the profile from the merged claims (OIDC Core 1.0 §5.1) or assertion attributes (SAML 2.0
+ * core §2.7.3) using the connection's claim names.
  * An e-mail is required; `email_verified: false` is refused, since the e-mail links accounts; when the
  * connection lists domains, the e-mail must belong to one of them.
  */
 export function readProfile(
-  connection: OidcConnectionConfig,
+  connection: ConnectionMapping,
   subject: string,
   claims: Record<string, unknown>,
 ): ExternalProfile | ClaimProblem {
@@ -72,7 +76,7 @@ export function readProfile(
  * Maps IdP groups to roles and teams with the connection's `groupRoles` and `groupTeams`; when no group
  * maps to a role, `defaultRole` applies. In a team, team_admin wins over member.
  */
-export function mapGroups(connection: OidcConnectionConfig, groups: readonly string[]): GroupGrants {
+export function mapGroups(connection: ConnectionMapping, groups: readonly string[]): GroupGrants {
   const roles = new Set<GroupRole>();
   const teams = new Map<string, TeamRole>();
   for (const group of groups) {

@@ -6,9 +6,9 @@ import type { Db } from '../../platform/db/knex.js';
 import { AppError } from '../../platform/errors.js';
 import { LoginFailure } from '../errors.js';
 import type { SessionService } from '../sessions/service.js';
+import { completeSignIn, recordSignInFailure } from '../sign-in/complete.js';
 import { randomToken, sha256Hex } from '../tokens.js';
-import { findExistingUser, provisionUser } from '../users/provisioning.js';
-import { mapGroups, readProfile } from './claims.js';
+import { readProfile } from './claims.js';
 import type { OidcConnection, OidcConnections } from './connections.js';
 import { classifyLoginError, discoveryFailure } from './failures.js';
 import {
@@ -63,27 +63,13 @@ const BINDING = /^[A-Za-z0-9_-]{43}$/;
 
 /** Creates the OIDC sign-in service (authorization code flow with PKCE, OIDC Core 1.0 §3.1). */
 export function createOidcService(deps: OidcServiceDeps): OidcService {
-  const { db, audit, sessions, connections, log } = deps;
+  const { db, connections, log } = deps;
 
   const clientOf = (connection: OidcConnection) =>
     connection.client().catch((err: unknown) => {
       log.warn({ err, connection: connection.name }, 'OIDC discovery failed');
       throw discoveryFailure();
     });
-
-  async function recordFailure(failure: LoginFailure, connection: string, ip: string | undefined) {
-    log.info({ connection, reason: failure.reason, code: failure.code }, 'sign-in refused');
-    await audit.record(db, {
-      action: 'auth.login',
-      outcome: 'failure',
-      actor: {
-        type: failure.userId ? 'user' : 'anonymous',
-        id: failure.userId ?? 'anonymous',
-        ...(ip ? { ip } : {}),
-      },
-      details: { method: 'oidc', connection: connection.slice(0, 64), reason: failure.reason },
-    });
-  }
 
   async function complete(input: FinishLogin) {
     const connection = connections.byName(input.connection);
@@ -120,37 +106,15 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
     }
     const profile = readProfile(connection.config, idToken.sub, claims);
     if (typeof profile === 'string') throw new LoginFailure('SSO_FAILED', profile);
-    const grants = mapGroups(connection.config, profile.groups);
-
-    const outcome = await db.transaction(async (trx) => {
-      const existing = await findExistingUser(trx, profile);
-      if (existing?.status === 'disabled')
-        return { refused: new LoginFailure('SSO_USER_DISABLED', 'user_disabled', existing.id) };
-      const { user, roleCount } = await provisionUser(trx, audit, profile, grants);
-      // The user is kept (an admin can pin a role), but without any role there is nothing to sign in to.
-      if (roleCount === 0) return { refused: new LoginFailure('SSO_NOT_ENTITLED', 'not_entitled', user.id) };
-      if (input.previousSessionToken) await sessions.discard(trx, input.previousSessionToken);
-      const session = await sessions.start(trx, {
-        userId: user.id,
-        connection: connection.name,
-        userAgent: input.userAgent,
-      });
-      await audit.record(trx, {
-        action: 'auth.login',
-        outcome: 'success',
-        actor: { type: 'user', id: user.id, ...(input.ip ? { ip: input.ip } : {}) },
-        target: { type: 'session', id: session.id },
-        details: { method: 'oidc', connection: connection.name, roles: grants.roles },
-      });
-      return { session, userId: user.id };
+    const signedIn = await completeSignIn(deps, {
+      method: 'oidc',
+      mapping: connection.config,
+      profile,
+      previousSessionToken: input.previousSessionToken,
+      userAgent: input.userAgent,
+      ip: input.ip,
     });
-    if ('refused' in outcome) throw outcome.refused;
-    return {
-      sessionToken: outcome.session.token,
-      sessionId: outcome.session.id,
-      userId: outcome.userId,
-      returnTo: login.return_to,
-    };
+    return { ...signedIn, returnTo: login.return_to };
   }
 
   return {
@@ -211,7 +175,11 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
         return await complete(input);
       } catch (err) {
         const failure = classifyLoginError(err);
-        await recordFailure(failure, input.connection, input.ip);
+        await recordSignInFailure(deps, failure, {
+          method: 'oidc',
+          connection: input.connection,
+          ip: input.ip,
+        });
         throw failure;
       }
     },

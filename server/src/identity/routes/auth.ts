@@ -1,27 +1,67 @@
+import { AppError } from '../../platform/errors.js';
 import type { AuthConfig } from '../config-schema.js';
 import { cookieNames, parseCookies, serializeCookie } from '../cookies.js';
+import { domainOf } from '../oidc/claims.js';
 import type { OidcConnections } from '../oidc/connections.js';
 import type { OidcService } from '../oidc/service.js';
 import { actorOf } from '../principal.js';
 import { type DeclaredRouter, handle } from '../route-registry.js';
+import type { SamlConnection, SamlConnections } from '../saml/connections.js';
+import type { SamlService } from '../saml/service.js';
 import { ConnectionParams, LoginQuery } from '../schemas.js';
 import type { SessionService } from '../sessions/service.js';
 
 export interface AuthRoutesDeps {
   oidc: OidcService;
   connections: OidcConnections;
+  saml: SamlService;
+  samlConnections: SamlConnections;
   sessions: SessionService;
   config: AuthConfig;
 }
 
-/** Sign-in and sign-out: `/auth/connections`, `/auth/login`, `/auth/oidc/:connection/callback`, `/auth/logout`. */
-export function authRoutes(r: DeclaredRouter, { oidc, connections, sessions, config }: AuthRoutesDeps): void {
+type Target =
+  | { protocol: 'oidc'; name: string; domains: string[] }
+  | { protocol: 'saml'; name: string; domains: string[]; connection: SamlConnection };
+
+/**
+ * The connection a sign-in goes to: the one named; else the one listing the e-mail's domain; else the
+ * only connection there is, when it serves any domain.
+ */
+function targetOf(
+  deps: Pick<AuthRoutesDeps, 'connections' | 'samlConnections'>,
+  query: { connection?: string | undefined; email?: string | undefined },
+): Target | undefined {
+  const all: Target[] = [
+    ...deps.connections
+      .list()
+      .map((c) => ({ protocol: 'oidc' as const, name: c.name, domains: c.config.domains })),
+    ...deps.samlConnections
+      .list()
+      .map((c) => ({ protocol: 'saml' as const, name: c.name, domains: c.config.domains, connection: c })),
+  ];
+  if (query.connection) return all.find((c) => c.name === query.connection);
+  if (query.email) {
+    const listed = all.find((c) => c.domains.includes(domainOf(query.email as string)));
+    if (listed) return listed;
+  }
+  const [only] = all;
+  return all.length === 1 && only?.domains.length === 0 ? only : undefined;
+}
+
+/**
+ * Sign-in and sign-out: `/auth/connections`, `/auth/login` (OIDC or SAML), `/auth/oidc/:connection/callback`,
+ * `/auth/logout`.
+ */
+export function authRoutes(r: DeclaredRouter, deps: AuthRoutesDeps): void {
+  const { oidc, connections, saml, samlConnections, sessions, config } = deps;
   const names = cookieNames(config.session.insecureCookies);
   const secure = !config.session.insecureCookies;
+  const loginCookie = { secure, maxAgeSeconds: config.loginTimeoutMs / 1000 };
 
   r.get('/auth/connections', 'public', (_req, res) => {
     res.json({
-      connections: connections.list().map((c) => ({
+      connections: [...connections.list(), ...samlConnections.list()].map((c) => ({
         name: c.name,
         display_name: c.displayName,
         login_url: `/auth/login?connection=${encodeURIComponent(c.name)}`,
@@ -33,16 +73,41 @@ export function authRoutes(r: DeclaredRouter, { oidc, connections, sessions, con
     '/auth/login',
     'public',
     ...handle({ query: LoginQuery }, async (req, res) => {
-      const { redirectUrl, bindingToken } = await oidc.start({
-        connection: req.query.connection,
-        email: req.query.email,
-        returnTo: req.query.return_to,
-        bindingToken: parseCookies(req.get('cookie')).get(names.login),
-      });
-      res.append(
-        'set-cookie',
-        serializeCookie(names.login, bindingToken, { secure, maxAgeSeconds: config.loginTimeoutMs / 1000 }),
-      );
+      const target = targetOf(deps, req.query);
+      if (!target) {
+        throw new AppError(
+          'SSO_UNKNOWN_CONNECTION',
+          req.query.connection || !req.query.email
+            ? undefined
+            : 'No sign-in connection serves this e-mail domain.',
+        );
+      }
+      const cookies = parseCookies(req.get('cookie'));
+      let redirectUrl: string;
+      if (target.protocol === 'saml') {
+        const started = await saml.start(target.connection, {
+          returnTo: req.query.return_to,
+          bindingToken: cookies.get(names.saml),
+        });
+        redirectUrl = started.redirectUrl;
+        // The IdP answers with a cross-site POST: only a SameSite=None cookie comes back with it.
+        res.append(
+          'set-cookie',
+          serializeCookie(names.saml, started.bindingToken, {
+            ...loginCookie,
+            ...(secure ? { sameSite: 'None' as const } : {}),
+          }),
+        );
+      } else {
+        const started = await oidc.start({
+          connection: target.name,
+          email: req.query.email,
+          returnTo: req.query.return_to,
+          bindingToken: cookies.get(names.login),
+        });
+        redirectUrl = started.redirectUrl;
+        res.append('set-cookie', serializeCookie(names.login, started.bindingToken, loginCookie));
+      }
       res.setHeader('cache-control', 'no-store');
       res.redirect(302, redirectUrl);
     }),
@@ -72,8 +137,12 @@ export function authRoutes(r: DeclaredRouter, { oidc, connections, sessions, con
     let logoutUrl: string | null = null;
     const credential = req.auth?.credential;
     if (credential?.type === 'session') {
+      // SAML: the LogoutRequest names the session's NameID, which goes with the session (profiles §4.4).
+      const isSaml =
+        credential.connection !== null && samlConnections.byName(credential.connection) !== undefined;
+      if (isSaml) logoutUrl = await saml.logoutUrl(credential.sessionId, credential.connection);
       await sessions.logout(actorOf(req), credential.sessionId);
-      logoutUrl = await oidc.logoutUrl(credential.connection);
+      if (!isSaml) logoutUrl = await oidc.logoutUrl(credential.connection);
     }
     sessions.clearCookie(res);
     res.setHeader('cache-control', 'no-store');

@@ -24,10 +24,19 @@ export interface Provisioned {
   roleCount: number;
 }
 
-/** Changes made by group mapping are attributed to the connection, not to a person. */
-const systemActor = (connection: string): AuditInput['actor'] => ({
+/** Where IdP-sourced users, roles and memberships come from. */
+export type ProvisioningSource = 'oidc' | 'saml' | 'scim';
+
+/** Who a group sync is attributed to in the audit trail, and the source recorded with it. */
+export interface SyncOrigin {
+  actor: AuditInput['actor'];
+  source: ProvisioningSource;
+}
+
+/** Changes made at sign-in by group mapping are attributed to the connection, not to a person. */
+const systemActor = (source: ProvisioningSource, connection: string): AuditInput['actor'] => ({
   type: 'system',
-  id: `oidc:${connection}`,
+  id: `${source}:${connection}`,
 });
 
 const bindingKey = (role: Role, teamId: string | null) => `${role}/${teamId ?? ''}`;
@@ -53,8 +62,9 @@ export async function provisionUser(
   audit: AuditService,
   profile: ExternalProfile,
   grants: GroupGrants,
+  source: 'oidc' | 'saml' = 'oidc',
 ): Promise<Provisioned> {
-  const actor = systemActor(profile.connection);
+  const actor = systemActor(source, profile.connection);
   let user = await findExistingUser(trx, profile);
   const created = !user;
   if (!user) {
@@ -64,7 +74,7 @@ export async function provisionUser(
       outcome: 'success',
       actor,
       target: { type: 'user', id: user.id },
-      details: { source: 'oidc', connection: profile.connection },
+      details: { source, connection: profile.connection },
     });
   }
   if (await findIdentity(trx, profile.connection, profile.subject)) {
@@ -73,7 +83,22 @@ export async function provisionUser(
     await linkIdentity(trx, profile.connection, profile.subject, user.id);
   }
   await recordLogin(trx, user.id, profile);
+  await syncGroupGrants(trx, audit, user.id, grants, { actor, source });
+  return { user, created, roleCount: await countBindings(trx, user.id) };
+}
 
+/**
+ * Makes the user's IdP-sourced role bindings and team memberships exactly what `grants` calls for
+ * (teams are created on first use). Admin-pinned bindings and memberships are never touched. Used
+ * at sign-in (OIDC, SAML) and by SCIM group changes; each change is an audit event.
+ */
+export async function syncGroupGrants(
+  trx: Db,
+  audit: AuditService,
+  userId: string,
+  grants: GroupGrants,
+  { actor, source }: SyncOrigin,
+): Promise<void> {
   // Teams named by the groups (created on first use), and the bindings the groups call for.
   const teamIds = new Map<string, 'member' | 'team_admin'>();
   for (const [slug, role] of grants.teams) {
@@ -84,7 +109,7 @@ export async function provisionUser(
         outcome: 'success',
         actor,
         target: { type: 'team', id: team.id },
-        details: { slug, source: 'oidc' },
+        details: { slug, source },
       });
     }
     teamIds.set(team.id, role);
@@ -95,7 +120,7 @@ export async function provisionUser(
     if (role === 'team_admin') wanted.set(bindingKey('team_admin', teamId), { role: 'team_admin', teamId });
   }
 
-  const current = await bindingsOf(trx, user.id);
+  const current = await bindingsOf(trx, userId);
   const held = new Set(current.map((b) => bindingKey(b.role, b.team_id)));
   for (const binding of current) {
     if (binding.source !== 'idp' || wanted.has(bindingKey(binding.role, binding.team_id))) continue;
@@ -104,46 +129,44 @@ export async function provisionUser(
       action: 'role.revoked',
       outcome: 'success',
       actor,
-      target: { type: 'user', id: user.id },
+      target: { type: 'user', id: userId },
       details: { role: binding.role, team_id: binding.team_id, source: 'idp' },
     });
   }
   for (const [key, binding] of wanted) {
     if (held.has(key)) continue;
-    await insertBinding(trx, { userId: user.id, ...binding, source: 'idp', createdBy: null });
+    await insertBinding(trx, { userId: userId, ...binding, source: 'idp', createdBy: null });
     await audit.record(trx, {
       action: 'role.granted',
       outcome: 'success',
       actor,
-      target: { type: 'user', id: user.id },
+      target: { type: 'user', id: userId },
       details: { role: binding.role, team_id: binding.teamId, source: 'idp' },
     });
   }
 
-  const memberships = await teamIdsOf(trx, user.id);
+  const memberships = await teamIdsOf(trx, userId);
   for (const m of memberships) {
     if (m.source !== 'idp' || teamIds.has(m.team_id)) continue;
-    await deleteMember(trx, m.team_id, user.id);
+    await deleteMember(trx, m.team_id, userId);
     await audit.record(trx, {
       action: 'team.updated',
       outcome: 'success',
       actor,
       target: { type: 'team', id: m.team_id },
-      details: { change: 'member_removed', user_id: user.id, source: 'idp' },
+      details: { change: 'member_removed', user_id: userId, source: 'idp' },
     });
   }
   const memberOf = new Set(memberships.map((m) => m.team_id));
   for (const teamId of teamIds.keys()) {
     if (memberOf.has(teamId)) continue;
-    await upsertMember(trx, teamId, user.id, 'idp');
+    await upsertMember(trx, teamId, userId, 'idp');
     await audit.record(trx, {
       action: 'team.updated',
       outcome: 'success',
       actor,
       target: { type: 'team', id: teamId },
-      details: { change: 'member_added', user_id: user.id, source: 'idp' },
+      details: { change: 'member_added', user_id: userId, source: 'idp' },
     });
   }
-
-  return { user, created, roleCount: await countBindings(trx, user.id) };
 }
