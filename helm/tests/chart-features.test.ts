@@ -290,6 +290,37 @@ describe('vLLM', () => {
   });
 });
 
+describe('evidence signing keys', () => {
+  test('a signing-key Secret is mounted read-only and the appliance reads its keys from files', async () => {
+    const manifests = await renderOk({ scenario: 'production' });
+    const pod = podOf(find(manifests, 'Deployment', RELEASE))?.spec;
+    const volume = volumeOf<{ secret: { secretName: string; defaultMode: number } }>(pod, 'evidence-keys');
+    assert.equal(volume?.secret.secretName, 'ai-la-signing-keys');
+    assert.equal(volume?.secret.defaultMode, 0o440);
+    const container = pod?.containers?.[0] as {
+      env: Array<{ name: string; value?: string }>;
+      volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+    };
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    assert.equal(env.AILA_EVIDENCE_KEYS_SOURCE, 'file');
+    assert.equal(
+      env.AILA_EVIDENCE_KEYS_RECEIPT_KEY_FILE,
+      '/var/run/secrets/ai-la-evidence/receipt-signing-key.pem',
+    );
+    assert.equal(env.AILA_EVIDENCE_KEYS_LOG_KEY_FILE, '/var/run/secrets/ai-la-evidence/log-signing-key.pem');
+    assert.deepEqual(
+      container.volumeMounts.find((m) => m.name === 'evidence-keys'),
+      { name: 'evidence-keys', mountPath: '/var/run/secrets/ai-la-evidence', readOnly: true },
+    );
+  });
+
+  test('without the Secret nothing is mounted (development keys; refused by the appliance in production)', async () => {
+    const manifests = await renderOk({ scenario: 'default' });
+    const pod = podOf(find(manifests, 'Deployment', RELEASE))?.spec;
+    assert.equal(volumeOf(pod, 'evidence-keys'), undefined);
+  });
+});
+
 describe('air-gapped', () => {
   test('every image, including the Vault Agent, comes from the mirror and is pinned by digest', async () => {
     const manifests = await renderOk({ scenario: 'airgapped' });

@@ -107,3 +107,40 @@ vault.hashicorp.com/agent-inject-perms-{{ .key }}: "0400"
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* Evidence signing keys from evidence.signingKeys.existingSecret: env, volume and mount (empty without it). */}}
+{{- define "ai-la.evidenceKeyEnv" -}}
+{{- $keys := .Values.evidence.signingKeys -}}
+{{- if $keys.existingSecret }}
+- name: AILA_EVIDENCE_KEYS_SOURCE
+  value: file
+- name: AILA_EVIDENCE_KEYS_RECEIPT_KEY_FILE
+  value: {{ printf "%s/%s" (trimSuffix "/" $keys.mountPath) $keys.receiptKey | quote }}
+- name: AILA_EVIDENCE_KEYS_LOG_KEY_FILE
+  value: {{ printf "%s/%s" (trimSuffix "/" $keys.mountPath) $keys.logKey | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "ai-la.evidenceKeyVolume" -}}
+{{- $keys := .Values.evidence.signingKeys -}}
+{{- if $keys.existingSecret }}
+- name: evidence-keys
+  secret:
+    secretName: {{ $keys.existingSecret | quote }}
+    defaultMode: 288
+    items:
+      - key: {{ $keys.receiptKey | quote }}
+        path: {{ $keys.receiptKey | quote }}
+      - key: {{ $keys.logKey | quote }}
+        path: {{ $keys.logKey | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "ai-la.evidenceKeyVolumeMount" -}}
+{{- $keys := .Values.evidence.signingKeys -}}
+{{- if $keys.existingSecret }}
+- name: evidence-keys
+  mountPath: {{ $keys.mountPath | quote }}
+  readOnly: true
+{{- end }}
+{{- end -}}
