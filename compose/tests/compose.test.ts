@@ -44,15 +44,26 @@ interface Compose {
 
 const compose = parse(readFileSync(join(COMPOSE_DIR, 'compose.yaml'), 'utf8'), { merge: true }) as Compose;
 const services = compose.services;
-const ONE_SHOT = ['vault-init', 'migrate'];
+const ONE_SHOT = ['vault-init', 'signing-keys', 'migrate'];
 /** `${NAME}`: an interpolation placeholder as it appears in shell scripts and the realm import. */
 const placeholder = (name: string) => `\${${name}}`;
 const OBSERVABILITY = ['otel-collector', 'prometheus', 'grafana'];
+/** Configuration keys that are paths (`evidence.keys.*KeyFile`), not `_FILE` secret variables. */
+const KEY_PATHS = ['AILA_EVIDENCE_KEYS_RECEIPT_KEY_FILE', 'AILA_EVIDENCE_KEYS_LOG_KEY_FILE'];
 
 describe('compose.yaml', () => {
   test('has the evaluation services and the observability profile', () => {
     assert.equal(compose.name, 'ai-la');
-    const core = ['postgres', 'vault', 'vault-init', 'keycloak', 'simulator', 'migrate', 'appliance'];
+    const core = [
+      'postgres',
+      'vault',
+      'vault-init',
+      'signing-keys',
+      'keycloak',
+      'simulator',
+      'migrate',
+      'appliance',
+    ];
     assert.deepEqual(Object.keys(services).sort(), [...core, ...OBSERVABILITY].sort());
     for (const name of core) assert.equal(services[name]?.profiles, undefined, `${name} always runs`);
     for (const name of OBSERVABILITY) assert.deepEqual(services[name]?.profiles, ['observability'], name);
@@ -92,6 +103,7 @@ describe('compose.yaml', () => {
     assert.deepEqual(Object.keys(services.appliance?.depends_on ?? {}).sort(), [
       'keycloak',
       'migrate',
+      'signing-keys',
       'simulator',
     ]);
     assert.deepEqual(Object.keys(services.migrate?.depends_on ?? {}).sort(), ['postgres', 'vault-init']);
@@ -143,7 +155,8 @@ describe('appliance configuration', () => {
     for (const [key, value] of Object.entries(env)) {
       if (/(SECRET|TOKEN|PASSWORD|DATABASE_URL|API_KEY)$/.test(key))
         assert.fail(`${key} is set in plain text`);
-      if (key.endsWith('_FILE')) assert.match(String(value), /^\/run\/secrets\/ai-la\//, key);
+      if (KEY_PATHS.includes(key)) assert.match(String(value), /^\/run\/secrets\/ai-la-evidence\//, key);
+      else if (key.endsWith('_FILE')) assert.match(String(value), /^\/run\/secrets\/ai-la\//, key);
     }
     const known = new Set(CONFIG_LEAVES.flatMap((leaf) => [leaf.env, `${leaf.env}_FILE`]));
     const pending = Object.keys(env).filter(
@@ -160,7 +173,7 @@ describe('appliance configuration', () => {
     if (script.includes(`"${placeholder('SECRETS_DIR')}/vault-token"`)) rendered.add('vault-token');
     for (const name of ['appliance', 'migrate']) {
       for (const [key, value] of Object.entries(services[name]?.environment ?? {})) {
-        if (!key.endsWith('_FILE')) continue;
+        if (!key.endsWith('_FILE') || KEY_PATHS.includes(key)) continue;
         const file = String(value).replace('/run/secrets/ai-la/', '');
         assert.ok(rendered.has(file), `${name}: ${key} → ${file} is rendered by vault-init`);
       }
