@@ -11,6 +11,7 @@ import { CheckpointsPage } from './pages/audit/CheckpointsPage.js';
 import { ReceiptsPage } from './pages/audit/ReceiptsPage.js';
 import { VerifyPage } from './pages/audit/VerifyPage.js';
 import { ChatPage } from './pages/workspace/ChatPage.js';
+import { DevicePage } from './pages/workspace/DevicePage.js';
 import { KeysPage } from './pages/workspace/KeysPage.js';
 import { SessionsPage } from './pages/workspace/SessionsPage.js';
 import { UsagePage } from './pages/workspace/UsagePage.js';
@@ -60,6 +61,13 @@ export const ROUTES: PageRoute[] = [
     section: 'Workspace',
     requires: 'authenticated',
     render: () => <SessionsPage />,
+  },
+  {
+    // Device sign-in (`aila login`, RFC 8628): opened from the terminal's link, not from navigation.
+    path: '/device',
+    section: 'Workspace',
+    requires: 'authenticated',
+    render: () => <DevicePage />,
   },
   {
     path: '/admin/users',

@@ -14,6 +14,7 @@ import {
 } from '../src/api/client.js';
 import { SseParser } from '../src/api/sse.js';
 import { niceMax } from '../src/components/charts/DailyChart.js';
+import { formatUserCodeInput, normaliseUserCode, userCodeProblem } from '../src/lib/device-code.js';
 import { dailyTokens, errorRate, periodOf } from '../src/lib/usage.js';
 import { escapeHtml, renderMarkdown, safeHref } from '../src/markdown/render.js';
 import { matchPath } from '../src/router/router.js';
@@ -239,5 +240,25 @@ describe('usage charts', () => {
       to: '2026-11-22',
     });
     assert.equal(errorRate(200, 3), '1.5%');
+  });
+});
+
+describe('device sign-in codes', () => {
+  test('typing is formatted as XXXX-XXXX, in upper case, at most 8 characters', () => {
+    assert.equal(formatUserCodeInput('wdjb'), 'WDJB');
+    assert.equal(formatUserCodeInput('wdjbm'), 'WDJB-M');
+    assert.equal(formatUserCodeInput(' wd-jb mjht xyz'), 'WDJB-MJHT');
+  });
+
+  test('only 8 consonants of the server alphabet make a code; case, spaces and dashes do not matter', () => {
+    assert.equal(normaliseUserCode('wdjb-mjht'), 'WDJB-MJHT');
+    assert.equal(normaliseUserCode('WDJB MJHT'), 'WDJB-MJHT');
+    assert.equal(normaliseUserCode('WDJB-MJH'), undefined);
+    assert.equal(normaliseUserCode('WDJB-MJHA'), undefined);
+    assert.equal(normaliseUserCode('WDJB-MJH1'), undefined);
+    assert.equal(userCodeProblem(''), 'Enter the code your terminal shows.');
+    assert.match(userCodeProblem('WDJB') ?? '', /8 letters/);
+    assert.match(userCodeProblem('AEIO-1234') ?? '', /only consonants/);
+    assert.equal(userCodeProblem('wdjbmjht'), undefined);
   });
 });

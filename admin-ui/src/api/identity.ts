@@ -115,6 +115,19 @@ export interface TeamMember {
 
 export type KeyStatusFilter = 'active' | 'expired' | 'revoked' | 'all';
 
+/** A device sign-in (`aila login`, RFC 8628) as the approval page sees it (server/src/identity/device). */
+export interface DeviceRequest {
+  user_code: string;
+  client_id: string;
+  client_name: string;
+  scopes_requested: ApiKeyScope[];
+  /** What approving grants you: the requested scopes your roles allow. */
+  scopes_granted: ApiKeyScope[];
+  status: 'pending' | 'approved' | 'denied' | 'consumed';
+  created_at: string;
+  expires_at: string;
+}
+
 export const identity = {
   connections: () => api.get<{ connections: Connection[] }>('/auth/connections', { quiet401: true }),
   me: () => api.get<Me>('/api/v1/me', { quiet401: true }),
@@ -128,6 +141,11 @@ export const identity = {
   createKey: (body: { name: string; scopes: ApiKeyScope[]; expires_in_days?: number }) =>
     api.post<{ key: ApiKey; secret: string }>('/api/v1/me/keys', body),
   revokeKey: (id: string) => api.delete<{ key: ApiKey }>(`/api/v1/me/keys/${encodeURIComponent(id)}`),
+
+  deviceRequest: (userCode: string, signal?: AbortSignal) =>
+    api.get<{ request: DeviceRequest }>(`/api/v1/device/${encodeURIComponent(userCode)}`, { signal }),
+  decideDevice: (userCode: string, decision: 'approve' | 'deny') =>
+    api.post<{ request: DeviceRequest }>(`/api/v1/device/${encodeURIComponent(userCode)}/${decision}`),
 
   users: (query: { q?: string; status?: 'active' | 'disabled'; limit?: number; offset?: number }) =>
     api.get<{ users: User[]; total: number }>('/api/v1/admin/users', { query }),
