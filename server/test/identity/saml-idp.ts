@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,21 @@ const octetStringOf = (url: URL) =>
     .filter((p) => !p.startsWith('Signature='))
     .join('&');
 
+/** A minimal HTML page of the browser-facing SSO endpoint. */
+function page(res: ServerResponse, status: number, title: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title></head><body><h1>${escapeXml(title)}</h1>${body}</body></html>`,
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export class TestSamlIdp {
   readonly entityId = 'https://idp.saml.test/metadata';
   readonly ssoUrl = 'https://idp.saml.test/sso';
@@ -135,6 +150,17 @@ export class TestSamlIdp {
   readonly #idp: samlify.IdentityProviderInstance;
   readonly #impostor: samlify.IdentityProviderInstance;
   #server: Server | undefined;
+  #ssoServer: Server | undefined;
+  /** AuthnRequests verified by the browser-facing SSO endpoint, by the ticket its login page carries. */
+  readonly #pending = new Map<
+    string,
+    { request: Awaited<ReturnType<TestSamlIdp['authnRequest']>>; relayState: string | undefined }
+  >();
+  /**
+   * The appliance as the browser-facing SSO endpoint (serveSso) knows it: set once the appliance
+   * publishes its SP metadata (it needs the SSO URL to start).
+   */
+  ssoServiceProvider: samlify.ServiceProviderInstance | undefined;
 
   constructor() {
     this.#idp = this.entity(this.keys);
@@ -172,7 +198,81 @@ export class TestSamlIdp {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    for (const server of [this.#server, this.#ssoServer]) {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    }
+  }
+
+  /**
+   * A browser-facing SSO endpoint over HTTP; returns its URL (`http://127.0.0.1:<port>/sso`), to give
+   * the appliance as the IdP's SSO URL. `GET /sso` verifies the appliance's signed HTTP-Redirect
+   * AuthnRequest (as authnRequest does) and shows a page with a button per user; the button posts to
+   * `/sso/respond`, which answers with a page whose "Continue" button posts the signed Response (and
+   * the RelayState) to the appliance's ACS (HTTP-POST binding). No scripts: every step is a click.
+   * Set `ssoServiceProvider` before the first request.
+   */
+  async serveSso(users: readonly SamlUser[]): Promise<string> {
+    const server = createServer((req, res) => {
+      this.#handleSso(req, res, users).catch((err: Error) => {
+        if (!res.headersSent) page(res, 400, 'SAML error', `<p role="alert">${escapeXml(err.message)}</p>`);
+      });
+    });
+    this.#ssoServer = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/sso`;
+  }
+
+  async #handleSso(req: IncomingMessage, res: ServerResponse, users: readonly SamlUser[]): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const serviceProvider = () => {
+      if (!this.ssoServiceProvider) throw new Error('no service provider set (ssoServiceProvider)');
+      return this.ssoServiceProvider;
+    };
+    if (req.method === 'GET' && url.pathname === '/sso') {
+      const sp = serviceProvider();
+      const request = await this.#idp.parseLoginRequest(sp, 'redirect', {
+        query: Object.fromEntries(url.searchParams),
+        octetString: octetStringOf(url),
+      });
+      const ticket = randomUUID();
+      this.#pending.set(ticket, { request, relayState: url.searchParams.get('RelayState') ?? undefined });
+      const buttons = users
+        .map(
+          (u) =>
+            `<li><button type="submit" name="email" value="${escapeXml(u.email)}">Sign in as ${escapeXml(u.name)}</button></li>`,
+        )
+        .join('');
+      page(
+        res,
+        200,
+        'Test SAML IdP: sign in',
+        `<form method="post" action="/sso/respond"><input type="hidden" name="ticket" value="${ticket}"><ul>${buttons}</ul></form>`,
+      );
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/sso/respond') {
+      const sp = serviceProvider();
+      const form = new URLSearchParams(await readBody(req));
+      const pending = this.#pending.get(form.get('ticket') ?? '');
+      const user = users.find((u) => u.email === form.get('email'));
+      if (!pending || !user) throw new Error('unknown sign-in ticket or user');
+      this.#pending.delete(form.get('ticket') ?? '');
+      const samlResponse = await this.response(sp, pending.request, user);
+      const acs = sp.entityMeta.getAssertionConsumerService('post') as string;
+      const relay =
+        pending.relayState === undefined
+          ? ''
+          : `<input type="hidden" name="RelayState" value="${escapeXml(pending.relayState)}">`;
+      page(
+        res,
+        200,
+        'Test SAML IdP: continue',
+        `<p>Signed in as ${escapeXml(user.name)}.</p><form method="post" action="${escapeXml(acs)}"><input type="hidden" name="SAMLResponse" value="${escapeXml(samlResponse)}">${relay}<button type="submit">Continue</button></form>`,
+      );
+      return;
+    }
+    res.statusCode = 404;
+    res.end();
   }
 
   /** The appliance as samlify sees it, from the SP metadata it publishes; every message signed. */
