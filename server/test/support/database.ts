@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,6 @@ function serverUrl(): Promise<string> {
     const fromEnv = process.env.DATABASE_URL;
     if (fromEnv) return fromEnv;
     const dir = mkdtempSync(join(tmpdir(), 'aila-pg-'));
-    chmodSync(dir, 0o755); // PostgreSQL runs as its own user when we are root and must reach the data dir.
     const embedded = await startEmbeddedPostgres({
       dataDir: join(dir, 'data'),
       port: await freePort(),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -8,7 +8,6 @@ import { pino } from 'pino';
 import { startEmbeddedPostgres } from './embedded.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aila-embedded-'));
-chmodSync(dir, 0o755);
 const log = pino({ level: 'silent' });
 
 async function query(url: string, sql: string): Promise<pg.QueryResult> {

