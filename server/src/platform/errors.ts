@@ -24,6 +24,10 @@ export const ERROR_CATALOGUE = {
   NO_BACKEND_AVAILABLE: { status: 503, message: 'No healthy backend serves this model right now.' },
   BACKEND_ERROR: { status: 502, message: 'The model backend failed to answer.' },
   BACKEND_TIMEOUT: { status: 504, message: 'The model backend did not answer in time.' },
+  BACKEND_REJECTED: {
+    status: 422,
+    message: 'The model backend refused the request (for example, it is longer than its context).',
+  },
   EVIDENCE_UNAVAILABLE: {
     status: 503,
     message: 'The operation could not be recorded in the evidence log, so its result is withheld.',

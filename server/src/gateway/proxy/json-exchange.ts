@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { AppError } from '../../platform/errors.js';
 import type { Call } from '../call.js';
 import { appErrorBody, upstreamErrorBody } from '../openai-errors.js';
-import { hashJsonOutput, type OperationStatus } from '../operation.js';
+import { jsonOutputBytes, type OperationStatus, sha256 } from '../operation.js';
 import type { Dispatched } from './dispatch.js';
 import { type Deadlines, UpstreamError } from './upstream.js';
 
@@ -58,7 +58,9 @@ export async function sendJson(
   outcome: OperationStatus,
   headers: Record<string, string>,
 ): Promise<void> {
-  const end = await call.end(outcome, call.hasEvidence ? hashJsonOutput(body) : Buffer.alloc(0));
+  const bytes = call.hasEvidence ? jsonOutputBytes(body) : undefined;
+  const kept = call.retained && bytes ? { bytes, mediaType: 'application/json' } : undefined;
+  const end = await call.end(outcome, bytes ? sha256(bytes) : Buffer.alloc(0), kept);
   if (end.evidenceFailed) throw new AppError('EVIDENCE_UNAVAILABLE');
   if (client.destroyed) return;
   client.status(status);
