@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { gatewayCaller, readScopeOf } from './access.js';
+import { createAssistantModule } from './assistant/index.js';
 import { createAuditModule } from './audit/index.js';
 import type { Config, Runtime } from './config/index.js';
 import { createEvidenceModule } from './evidence/index.js';
@@ -83,7 +84,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(health.router());
   app.use(express.json({ limit: config.server.jsonBodyLimit, strict: true }));
 
-  // Modules, in dependency order: evidence (logs, receipts) → audit → identity → gateway.
+  // Modules, in dependency order: evidence (logs, receipts) → audit → identity → gateway → assistant.
   const evidence = await createEvidenceModule({
     db,
     log,
@@ -119,6 +120,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     evidence: evidence.receipts,
     audit,
   });
+  const assistant = await createAssistantModule({
+    db,
+    log,
+    config: config.assistant,
+    audit,
+    gateway: { ...gateway, maxResponseBytes: config.gateway.maxResponseBytes },
+    receipts: evidence.receipts,
+    routes,
+    caller: gatewayCaller,
+    teamsOf: async (userId) => (await identity.users.get(userId)).teams.map((t) => t.team_id),
+  });
   app.use(identity.authenticate);
 
   const platform = routes.router();
@@ -130,7 +142,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
 
-  app.use(platform.router, identity.router, evidenceRoutes.router);
+  app.use(platform.router, identity.router, evidenceRoutes.router, assistant.router);
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));

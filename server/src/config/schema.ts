@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { AssistantConfig } from '../assistant/config-schema.js';
 import { EvidenceConfig } from '../evidence/config-schema.js';
 import { GatewayConfig } from '../gateway/config-schema.js';
 import { AuthConfig } from '../identity/config-schema.js';
@@ -211,6 +212,7 @@ export const ConfigSchema = Type.Object(
     audit: AuditConfig,
     auth: AuthConfig,
     gateway: GatewayConfig,
+    assistant: AssistantConfig,
     secrets: SecretsConfig,
     evidence: EvidenceConfig,
     dev: DevConfig,

@@ -35,6 +35,8 @@ export interface InternalRequest {
   signal?: AbortSignal;
   /** Streams the answer: called with each piece of generated text as it arrives. */
   onDelta?: (text: string) => void;
+  /** Called once the call is admitted (before it is sent), with its `x-ratelimit-*` headers. */
+  onAdmitted?: (headers: Record<string, string>) => void;
   log: Logger;
 }
 
@@ -202,10 +204,11 @@ export class InternalGateway {
     const key = affinityKey(req.body, config.routing.affinityPrefixChars);
     let answer: Answer;
     try {
+      req.onAdmitted?.(admission.headers);
       const dispatched = await dispatch({
         pick: (exclude) => this.pick(served, key, exclude),
         path: '/v1/chat/completions',
-        body: upstreamBody(req.body, served, stream),
+        body: upstreamBody({ ...req.body, stream }, served, stream),
         headers: { 'x-request-id': req.requestId, accept: stream ? 'text/event-stream' : 'application/json' },
         signal: call.controller.signal,
         deadlines,

@@ -16,6 +16,8 @@ export const AUDIT_ACTION_SUGGESTIONS = [
   'team.*',
   'backend.updated',
   'quota.updated',
+  'project.*',
+  'conversation.deleted',
   'settings.updated',
   'keys.rotated',
   'content.read',
