@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { gatewayCaller, readScopeOf } from './access.js';
 import { createAssistantModule } from './assistant/index.js';
 import { createAuditModule } from './audit/index.js';
+import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
+import { createContentModule } from './content/index.js';
 import { createEvidenceModule } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
@@ -84,7 +86,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(health.router());
   app.use(express.json({ limit: config.server.jsonBodyLimit, strict: true }));
 
-  // Modules, in dependency order: evidence (logs, receipts) → audit → identity → gateway → assistant.
+  // Modules, in dependency order: evidence (logs, receipts) → audit → content → retention → identity
+  // → gateway → assistant.
   const evidence = await createEvidenceModule({
     db,
     log,
@@ -100,6 +103,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
     })
   ).service;
+  const content = await createContentModule({
+    db,
+    log,
+    config: config.content,
+    audit,
+    production: deps.runtime.production,
+    usageRetentionDays: config.gateway.usage.retentionDays,
+  });
+  const retention = createRetentionModule({
+    db,
+    log,
+    audit,
+    content: content.service,
+    config: config.retention,
+  });
   // Every route is declared in this registry with the access it requires (identity/rbac.ts).
   const routes = new RouteRegistry();
   const identity = await createIdentityModule({
@@ -118,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     guard: [authz('gateway:use')],
     caller: gatewayCaller,
     evidence: evidence.receipts,
+    content: content.service,
     audit,
   });
   const assistant = await createAssistantModule({
@@ -127,6 +146,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     audit,
     gateway: { ...gateway, maxResponseBytes: config.gateway.maxResponseBytes },
     receipts: evidence.receipts,
+    content: content.service,
+    retention,
     routes,
     caller: gatewayCaller,
     teamsOf: async (userId) => (await identity.users.get(userId)).teams.map((t) => t.team_id),
@@ -141,8 +162,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declarePublicRoutes(evidenceRoutes);
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
+  const dataRoutes = routes.router();
+  content.declareRoutes(dataRoutes);
+  retention.declareRoutes(dataRoutes);
 
-  app.use(platform.router, identity.router, evidenceRoutes.router, assistant.router);
+  app.use(platform.router, identity.router, evidenceRoutes.router, dataRoutes.router, assistant.router);
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
@@ -154,9 +178,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler);
   evidence.start();
+  retention.start();
   return {
     app,
     close: async () => {
+      await retention.stop();
       await gateway.close();
       await evidence.stop();
     },

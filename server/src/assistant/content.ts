@@ -23,7 +23,10 @@ export interface AssistantContent extends ContentStore {
 export interface RetentionRegistry {
   register(hook: {
     name: string;
-    purge(db: Db, scope: { before: Date; held: { users: string[]; teams: string[] } }): Promise<number>;
+    purge(
+      db: Db,
+      scope: { before: Date; held: { users: string[]; teams: string[] }; limit: number },
+    ): Promise<number>;
   }): void;
 }
 

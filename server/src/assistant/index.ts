@@ -96,8 +96,8 @@ export async function createAssistantModule(deps: AssistantModuleDeps): Promise<
     viewer: viewerOf,
   });
   deps.retention?.register({
-    name: 'assistant.conversation_messages',
-    purge: (trx, { before, held }) => purgeSealedMessages(trx, before, held),
+    name: 'assistant_messages',
+    purge: (trx, { before, held, limit }) => purgeSealedMessages(trx, before, held, limit),
   });
 
   const r = deps.routes.router();

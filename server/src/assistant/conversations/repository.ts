@@ -84,23 +84,23 @@ export const listMessages = (db: Db, conversationId: string, afterSeq: number, l
 
 /**
  * Forgets sealed message texts older than `before`, except those of held users and teams (legal
- * hold); the metadata (role, hash, length) stays. Returns how many texts were removed.
+ * hold), at most `limit` per call (the retention job repeats until none is left); the metadata
+ * (role, hash, length) stays. Returns how many texts were removed.
  */
 export async function purgeSealedMessages(
   db: Db,
   before: Date,
   held: { users: readonly string[]; teams: readonly string[] },
+  limit: number,
 ): Promise<number> {
-  return db('conversation_messages as m')
-    .whereNotNull('m.content_sealed')
-    .andWhere('m.created_at', '<', before)
-    .whereNotExists((q) => {
-      q.select(db.raw('1'))
-        .from('conversations as c')
-        .whereRaw('c.id = m.conversation_id')
-        .andWhere((w) => {
-          w.whereIn('c.user_id', [...held.users]).orWhereIn('c.team_id', [...held.teams]);
-        });
-    })
-    .update({ content_sealed: null });
+  const result = await db.raw(
+    `update conversation_messages set content_sealed = null where id in (
+       select m.id from conversation_messages m join conversations c on c.id = m.conversation_id
+        where m.content_sealed is not null and m.created_at < ?
+          and not (c.user_id = any(?::uuid[]))
+          and (c.team_id is null or not (c.team_id = any(?::uuid[])))
+        limit ?)`,
+    [before, [...held.users], [...held.teams], limit],
+  );
+  return (result as { rowCount: number }).rowCount;
 }
