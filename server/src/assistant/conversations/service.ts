@@ -135,9 +135,10 @@ export class ConversationService {
     q: { cursor?: string; limit: number },
   ): Promise<Page<Presented>> {
     await this.conversation(userId, id);
-    const afterSeq =
-      q.cursor === undefined ? -1 : Number(Buffer.from(q.cursor, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < -1)
+    // The cursor is the base64url of the last message's sequence number.
+    const decoded = q.cursor === undefined ? '-1' : Buffer.from(q.cursor, 'base64url').toString('utf8');
+    const afterSeq = Number(decoded);
+    if (!/^(-1|\d{1,9})$/.test(decoded))
       throw new AppError('VALIDATION_FAILED', undefined, [
         { field: 'query.cursor', message: 'is malformed' },
       ]);
