@@ -129,9 +129,11 @@ export function composeGeneratedFiles(prompt: string): string {
   const name = identifier(task, language.naming);
   const test = layout.test(name);
   const files = [
-    { path: layout.source(name), language: language.fence, content: sourceOf(language, name) },
-    ...(test ? [{ ...test, language: language.fence }] : []),
-    ...[route(language, name, framework)].flatMap((r) => (r ? [{ ...r, language: language.fence }] : [])),
+    { path: layout.source(name), language: language.label.toLowerCase(), content: sourceOf(language, name) },
+    ...(test ? [{ ...test, language: language.label.toLowerCase() }] : []),
+    ...[route(language, name, framework)].flatMap((r) =>
+      r ? [{ ...r, language: language.label.toLowerCase() }] : [],
+    ),
   ];
   return JSON.stringify({
     summary: `Adds \`${name}\` in ${language.label} for "${excerpt(task)}"${test ? ', with a unit test' : ''}. Run it with \`${layout.run}\`.`,

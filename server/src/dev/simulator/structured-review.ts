@@ -146,6 +146,6 @@ export function composeReview(prompt: string): string {
   const summary =
     kept.length === 0
       ? `Reviewed ${files.length} files (${lines} lines): no problem found by the simulated reviewer.`
-      : `Reviewed ${files.length} files (${lines} lines): ${kept.length} findings, the most severe ${worst}. Simulated review: a few fixed rules, not a real model.`;
+      : `Reviewed ${files.length} files (${lines} lines): ${kept.length} finding${kept.length === 1 ? '' : 's'}, the most severe ${worst}. Simulated review: a few fixed rules, not a real model.`;
   return JSON.stringify({ summary, findings: kept });
 }
