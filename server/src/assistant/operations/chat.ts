@@ -66,9 +66,10 @@ export function chatWork(
   return async (ctx: WorkContext): Promise<WorkOutcome> => {
     const messages: Array<{ role: string; content: string }> = [{ role: 'system', content: template.system }];
     body.messages.forEach((m, i) => {
-      // The context goes with the first user message: some chat templates refuse two user turns in a row.
+      // The context follows the first user message (some chat templates refuse two user turns in a
+      // row), after the question, so the question stays what the message is about.
       const first = i === body.messages.findIndex((x) => x.role === 'user');
-      messages.push({ role: m.role, content: first && context ? `${context}\n\n${m.content}` : m.content });
+      messages.push({ role: m.role, content: first && context ? `${m.content}\n\n${context}` : m.content });
     });
     const onDelta = plan.stream
       ? (piece: string) => ctx.emit({ object: 'assistant.chat.delta', content: piece })
