@@ -45,7 +45,7 @@ describe('assistant workspace in Chromium', { skip: CHROMIUM_MISSING }, () => {
 
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
-  /** Scrolls `target` to the top of the page, below the sticky top bar (for the screenshots). */
+  /** Scrolls `target` to the top of the page (its scroll margin keeps it below the top bar). */
   const scrollTo = (target: Locator) =>
     target.evaluate((element) => element.scrollIntoView({ block: 'start' }));
 
@@ -143,9 +143,7 @@ describe('assistant workspace in Chromium', { skip: CHROMIUM_MISSING }, () => {
       'src/routes/validates-refund-amounts.ts',
     ]);
     await verify(page.locator('main'), 9);
-    await page
-      .getByRole('heading', { name: '3 generated files' })
-      .evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await scrollTo(page.getByRole('heading', { name: '3 generated files' }));
     await screenshot(page, 'generate');
   });
 
@@ -179,9 +177,7 @@ describe('assistant workspace in Chromium', { skip: CHROMIUM_MISSING }, () => {
     assert.match((await rows.first().textContent()) ?? '', /src\/refunds\.ts:1/);
     assert.match((await rows.last().textContent()) ?? '', /src\/util\.js:2/);
     await verify(page.locator('main'), 9);
-    await page
-      .getByRole('heading', { name: 'Findings' })
-      .evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await scrollTo(page.getByRole('heading', { name: 'Findings' }));
     await screenshot(page, 'analyze');
   });
 

@@ -4,7 +4,7 @@
  */
 import type { Receipt } from '../evidence/receipt.js';
 import { ApiError, api, send } from './client.js';
-import { SseParser } from './sse.js';
+import { readEvents } from './sse.js';
 
 export interface Page<T> {
   items: T[];
@@ -190,32 +190,19 @@ export async function streamOperation<T>(
     signal,
   });
   outcome.requestId = response.headers.get('x-request-id');
-  if (!response.body) throw new ApiError(502, 'BACKEND_ERROR', 'The answer arrived without a body.');
-  const parser = new SseParser();
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      for (const event of parser.push(value)) {
-        if (event.data === '[DONE]') continue;
-        const data = JSON.parse(event.data) as Record<string, unknown>;
-        if (data.object === 'tecp.receipt') {
-          outcome.receipt = data.tecp_receipt as Receipt;
-          outcome.outputBytes = parser.bytes().slice(0, event.offset);
-        } else if (data.object === 'error') {
-          const e = data.error as { code: string; message: string; request_id?: string };
-          outcome.status = 'error';
-          outcome.error = new ApiError(502, e.code, e.message, e.request_id);
-        } else if (data.object === 'assistant.progress' || data.object === 'assistant.chat.delta') {
-          onEvent(data as unknown as StreamEvent);
-        } else outcome.result = data as T;
-      }
-    }
-  } catch (err) {
-    if (signal.aborted) return { ...outcome, status: 'cancelled' };
-    throw err;
-  }
+  const end = await readEvents(response, signal, ({ data, before }) => {
+    if (data.object === 'tecp.receipt') {
+      outcome.receipt = data.tecp_receipt as Receipt;
+      outcome.outputBytes = before();
+    } else if (data.object === 'error') {
+      const e = data.error as { code: string; message: string; request_id?: string };
+      outcome.status = 'error';
+      outcome.error = new ApiError(502, e.code, e.message, e.request_id);
+    } else if (data.object === 'assistant.progress' || data.object === 'assistant.chat.delta') {
+      onEvent(data as unknown as StreamEvent);
+    } else outcome.result = data as T;
+  });
+  if (end === 'aborted') outcome.status = 'cancelled';
   return outcome;
 }
 

@@ -18,7 +18,7 @@ import type { Caller } from './limits/limiter.js';
 import { upstreamErrorBody } from './openai-errors.js';
 import type { AssistantOp, OperationStatus } from './operation.js';
 import { type Dispatched, dispatch, upstreamAppError } from './proxy/dispatch.js';
-import { readBody } from './proxy/json-exchange.js';
+import { readAnswer } from './proxy/json-exchange.js';
 import { eventData, isDone, SseSplitter } from './proxy/sse.js';
 import { Deadlines, UpstreamError } from './proxy/upstream.js';
 import { affinityKey } from './routing/affinity.js';
@@ -82,27 +82,13 @@ function replicaError(parsed: unknown, status: number): AppError {
 }
 
 /** Reads a non-streaming answer. */
-async function readAnswer(
+async function readCompletion(
   call: Call,
   d: Dispatched,
   deadlines: Deadlines,
   maxBytes: number,
 ): Promise<Answer> {
-  const upstream = d.exchange.res;
-  const status = upstream.statusCode ?? 502;
-  let raw: Buffer;
-  try {
-    raw = await readBody(upstream, deadlines, maxBytes, call.controller.signal);
-  } catch (err) {
-    d.release(call.cancelled ? 'neutral' : 'failure');
-    throw err;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
+  const { status, parsed } = await readAnswer(call, d, deadlines, maxBytes);
   if (status >= 400) {
     d.release(status >= 500 ? 'failure' : 'neutral');
     return { status: 'error', content: '', finishReason: null, error: replicaError(parsed, status) };
@@ -223,7 +209,7 @@ export class InternalGateway {
       answer =
         req.onDelta && sse && res.statusCode === 200
           ? await readStream(call, dispatched, deadlines, req.onDelta)
-          : await readAnswer(call, dispatched, deadlines, config.maxResponseBytes);
+          : await readCompletion(call, dispatched, deadlines, config.maxResponseBytes);
     } catch (err) {
       const cancelled = call.cancelled || (err instanceof UpstreamError && err.kind === 'cancelled');
       answer = { status: cancelled ? 'cancelled' : 'error', content: '', finishReason: null };

@@ -89,17 +89,10 @@ export async function sendError(
 }
 
 /**
- * A non-streaming exchange: reads the replica's whole answer, takes its usage, and relays it (or its
- * error, reshaped to OpenAI's error body).
+ * Reads a replica's whole non-streaming answer: its status, bytes, and JSON value (undefined when
+ * the bytes are not JSON). A failed read frees the replica and rethrows.
  */
-export async function relayJson(
-  call: Call,
-  dispatched: Dispatched,
-  client: Response,
-  deadlines: Deadlines,
-  maxBytes: number,
-  headers: Record<string, string>,
-): Promise<void> {
+export async function readAnswer(call: Call, dispatched: Dispatched, deadlines: Deadlines, maxBytes: number) {
   const upstream = dispatched.exchange.res;
   const status = upstream.statusCode ?? 502;
   let raw: Buffer;
@@ -115,6 +108,22 @@ export async function relayJson(
   } catch {
     parsed = undefined;
   }
+  return { status, raw, parsed };
+}
+
+/**
+ * A non-streaming exchange: reads the replica's whole answer, takes its usage, and relays it (or its
+ * error, reshaped to OpenAI's error body).
+ */
+export async function relayJson(
+  call: Call,
+  dispatched: Dispatched,
+  client: Response,
+  deadlines: Deadlines,
+  maxBytes: number,
+  headers: Record<string, string>,
+): Promise<void> {
+  const { status, raw, parsed } = await readAnswer(call, dispatched, deadlines, maxBytes);
   const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
   if (status >= 200 && status < 300 && isObject) {
     dispatched.release('success');

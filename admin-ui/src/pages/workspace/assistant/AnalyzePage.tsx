@@ -3,16 +3,15 @@
  * files (sent as JSON); the findings arrive streamed, then show by severity and file with the
  * files read and skipped, and the operation's receipt.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { type Analysis, CATEGORIES, type OperationResult, streamOperation } from '../../../api/assistant.js';
-import { ReceiptPanel } from '../../../components/evidence/ReceiptPanel.js';
-import { Alert, ErrorAlert, Spinner } from '../../../components/Feedback.js';
+import { type FormEvent, useState } from 'react';
+import { type Analysis, CATEGORIES } from '../../../api/assistant.js';
 import { Field } from '../../../components/Field.js';
 import { Card, PageHeader } from '../../../components/Page.js';
 import { formatNumber } from '../../../lib/format.js';
 import { useSearchParams } from '../../../router/router.js';
 import { FindingsTable } from './FindingsTable.js';
 import { PlacementFields, type PlacementValue, placementBody } from './Placement.js';
+import { OperationReceipt, OperationStatus, RunButton, useOperation } from './use-operation.js';
 
 type Source =
   | { kind: 'archive'; name: string; bytes: Uint8Array }
@@ -43,47 +42,24 @@ export function AnalyzePage() {
   });
   const [source, setSource] = useState<Source>();
   const [focus, setFocus] = useState<string[]>([]);
-  const [found, setFound] = useState<number | null>(null);
-  const [outcome, setOutcome] = useState<OperationResult<Analysis>>();
-  const [error, setError] = useState<unknown>();
-  const controller = useRef<AbortController | null>(null);
-  const running = found !== null && outcome === undefined;
-  useEffect(() => () => controller.current?.abort(), []);
+  const op = useOperation<Analysis>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!source) return;
-    const abort = new AbortController();
-    controller.current = abort;
-    setError(undefined);
-    setOutcome(undefined);
-    setFound(0);
     const where = placementBody(placement);
-    try {
-      const input =
-        source.kind === 'archive'
-          ? {
-              upload: source.bytes,
-              query: { ...where, stream: 'true', ...(focus.length ? { focus: focus.join(',') } : {}) },
-            }
-          : { json: { files: source.files, ...(focus.length ? { focus } : {}), ...where, stream: true } };
-      setOutcome(
-        await streamOperation<Analysis>(
-          '/api/v1/analyze',
-          input,
-          (e) => setFound(e.findings ?? 0),
-          abort.signal,
-        ),
-      );
-    } catch (err) {
-      setError(err);
-      setFound(null);
-    } finally {
-      controller.current = null;
-    }
+    await op.run(
+      '/api/v1/analyze',
+      source.kind === 'archive'
+        ? {
+            upload: source.bytes,
+            query: { ...where, stream: 'true', ...(focus.length ? { focus: focus.join(',') } : {}) },
+          }
+        : { json: { files: source.files, ...(focus.length ? { focus } : {}), ...where, stream: true } },
+    );
   }
 
-  const result = outcome?.result;
+  const result = op.outcome?.result;
   return (
     <div className="page">
       <PageHeader
@@ -125,33 +101,15 @@ export function AnalyzePage() {
                 </label>
               ))}
             </fieldset>
-            <PlacementFields value={placement} onChange={setPlacement} disabled={running} />
+            <PlacementFields value={placement} onChange={setPlacement} disabled={op.running} />
             <div className="row">
-              {running ? (
-                <button type="button" className="btn" onClick={() => controller.current?.abort()}>
-                  Stop
-                </button>
-              ) : (
-                <button type="submit" className="btn btn-primary" disabled={!source || !placement.model}>
-                  Analyze
-                </button>
-              )}
+              <RunButton op={op} label="Analyze" disabled={!source || !placement.model} />
             </div>
           </form>
         </Card>
-        <ErrorAlert error={error} title="The project was not analyzed" />
-        {running && (
-          <output className="progress-panel" aria-live="polite">
-            <Spinner />
-            <span>Reviewing… {formatNumber(found ?? 0)} findings so far</span>
-          </output>
-        )}
-        {outcome?.status === 'cancelled' && (
-          <Alert tone="warning">
-            Stopped. The appliance records the cancelled operation with its own receipt.
-          </Alert>
-        )}
-        <ErrorAlert error={outcome?.error} title="The model's answer was not usable" />
+        <OperationStatus op={op} refused="The project was not analyzed">
+          Reviewing… {formatNumber(op.progress?.findings ?? 0)} findings so far
+        </OperationStatus>
         {result && (
           <Card title="Findings" description={result.summary}>
             <div className="stack">
@@ -176,14 +134,7 @@ export function AnalyzePage() {
             </div>
           </Card>
         )}
-        {outcome?.receipt && (
-          <ReceiptPanel
-            receipt={outcome.receipt}
-            requestBody={outcome.requestBody}
-            inputBytes={outcome.inputBytes}
-            outputBytes={outcome.outputBytes}
-          />
-        )}
+        <OperationReceipt op={op} />
       </div>
     </div>
   );

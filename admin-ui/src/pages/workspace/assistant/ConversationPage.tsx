@@ -3,15 +3,15 @@
  * content, else their metadata), and new answers streamed from POST /api/v1/chat, each with its
  * receipt and the verify action.
  */
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { assistant, type ChatAnswer, type Message, streamOperation } from '../../../api/assistant.js';
 import type { ChatResult } from '../../../api/gateway.js';
 import { Alert, ErrorAlert, Loading } from '../../../components/Feedback.js';
-import { Icon } from '../../../components/Icon.js';
 import { PageHeader } from '../../../components/Page.js';
 import { useResource } from '../../../hooks/use-resource.js';
 import { Link } from '../../../router/router.js';
 import { ChatMessage, type Turn } from '../ChatMessage.js';
+import { Composer } from '../Composer.js';
 
 let nextId = 1;
 
@@ -57,8 +57,7 @@ export function ConversationPage({ id }: { id: string }) {
   const update = (turnId: number, change: (t: KeptTurn) => KeptTurn) =>
     setTurns((list) => list.map((t) => (t.id === turnId ? change(t) : t)));
 
-  async function send(event?: FormEvent) {
-    event?.preventDefault();
+  async function send() {
     const text = draft.trim();
     if (!text || streaming) return;
     // The model sees what this page holds: retained and new messages (never the metadata notes).
@@ -109,13 +108,6 @@ export function ConversationPage({ id }: { id: string }) {
     }
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      void send();
-    }
-  }
-
   if (conversation.error)
     return <ErrorAlert error={conversation.error} title="The conversation could not be opened" />;
   if (!c) return <Loading page />;
@@ -148,31 +140,16 @@ export function ConversationPage({ id }: { id: string }) {
             <ChatMessage key={turn.id} turn={turn} />
           ))}
         </div>
-        <form className="composer" onSubmit={send}>
-          <label htmlFor="conversation-input" className="visually-hidden">
-            Message
-          </label>
-          <textarea
-            id="conversation-input"
-            className="textarea composer-input"
-            rows={3}
-            value={draft}
-            placeholder="Ask about this work. Enter sends, Shift+Enter adds a line."
-            onChange={(e) => setDraft(e.target.value)}
-            onKeyDown={onKeyDown}
-          />
-          {streaming ? (
-            <button type="button" className="btn" onClick={() => controller.current?.abort()}>
-              <Icon name="stop" className="nav-icon" />
-              Stop
-            </button>
-          ) : (
-            <button type="submit" className="btn btn-primary" disabled={!draft.trim()}>
-              <Icon name="send" className="nav-icon" />
-              Send
-            </button>
-          )}
-        </form>
+        <Composer
+          id="conversation-input"
+          value={draft}
+          placeholder="Ask about this work. Enter sends, Shift+Enter adds a line."
+          streaming={streaming}
+          canSend
+          onChange={setDraft}
+          onSend={() => void send()}
+          onStop={() => controller.current?.abort()}
+        />
       </div>
     </div>
   );

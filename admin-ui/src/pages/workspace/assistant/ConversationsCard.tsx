@@ -1,7 +1,8 @@
 /** The user's conversations under a project or task, and starting a new one there. */
 import { useState } from 'react';
 import { assistant } from '../../../api/assistant.js';
-import { EmptyState, ErrorAlert, Loading } from '../../../components/Feedback.js';
+import { EmptyState, ErrorAlert } from '../../../components/Feedback.js';
+import { ListBody } from '../../../components/ListBody.js';
 import { Card } from '../../../components/Page.js';
 import { Time } from '../../../components/Time.js';
 import { useCursorList } from '../../../hooks/use-cursor-list.js';
@@ -38,10 +39,8 @@ export function ConversationsCard({ projectId, taskId }: { projectId: string; ta
       }
       flush
     >
-      <ErrorAlert error={error ?? list.first.error} />
-      {list.first.loading && !list.first.data && <Loading />}
-      {list.first.data && list.items.length === 0 && <EmptyState title="No conversation yet" />}
-      {list.items.length > 0 && (
+      <ErrorAlert error={error} title="The conversation was not started" />
+      <ListBody list={list} empty={<EmptyState title="No conversation yet" />}>
         <ul className="link-list">
           {list.items.map((c) => (
             <li key={c.id}>
@@ -52,14 +51,7 @@ export function ConversationsCard({ projectId, taskId }: { projectId: string; ta
             </li>
           ))}
         </ul>
-      )}
-      {list.cursor && (
-        <div className="card-body">
-          <button type="button" className="btn btn-sm" onClick={() => void list.loadMore()}>
-            Load more
-          </button>
-        </div>
-      )}
+      </ListBody>
     </Card>
   );
 }

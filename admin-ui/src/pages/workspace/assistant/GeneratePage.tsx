@@ -3,10 +3,9 @@
  * POST /api/v1/generate (streamed); progress shows the files as the model starts each one; the
  * result lists every file highlighted, with copy and download, and the operation's receipt.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { assistant, type Generation, type OperationResult, streamOperation } from '../../../api/assistant.js';
-import { ReceiptPanel } from '../../../components/evidence/ReceiptPanel.js';
-import { Alert, ErrorAlert, Spinner } from '../../../components/Feedback.js';
+import { type FormEvent, useEffect, useState } from 'react';
+import { assistant, type Generation } from '../../../api/assistant.js';
+import { Alert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
 import { Card, PageHeader } from '../../../components/Page.js';
 import { download, tarOf } from '../../../lib/download.js';
@@ -14,6 +13,7 @@ import { formatNumber } from '../../../lib/format.js';
 import { useSearchParams } from '../../../router/router.js';
 import { FileView } from './FileView.js';
 import { PlacementFields, type PlacementValue, placementBody } from './Placement.js';
+import { OperationReceipt, OperationStatus, RunButton, useOperation } from './use-operation.js';
 
 const LANGUAGES = ['', 'TypeScript', 'JavaScript', 'Python', 'Go', 'Rust', 'Java', 'SQL', 'Bash'];
 
@@ -38,11 +38,7 @@ export function GeneratePage() {
   const [framework, setFramework] = useState('');
   const [language, setLanguage] = useState('');
   const [existing, setExisting] = useState<Array<{ path: string; content: string }>>([]);
-  const [progress, setProgress] = useState<{ files: string[]; chunks: number } | null>(null);
-  const [outcome, setOutcome] = useState<OperationResult<Generation>>();
-  const [error, setError] = useState<unknown>();
-  const controller = useRef<AbortController | null>(null);
-  const running = progress !== null && outcome === undefined;
+  const op = useOperation<Generation>();
 
   // Opened from a task: its description is the starting point.
   useEffect(() => {
@@ -53,40 +49,22 @@ export function GeneratePage() {
       .then((task) => setDescription((d) => d || [task.title, task.description].filter(Boolean).join('\n\n')))
       .catch(() => {});
   }, [placement, description]);
-  useEffect(() => () => controller.current?.abort(), []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const abort = new AbortController();
-    controller.current = abort;
-    setError(undefined);
-    setOutcome(undefined);
-    setProgress({ files: [], chunks: 0 });
-    const body = {
-      description,
-      ...(framework.trim() ? { framework: framework.trim() } : {}),
-      ...(language ? { language } : {}),
-      ...(existing.length > 0 ? { files: existing } : {}),
-      ...placementBody(placement),
-      stream: true,
-    };
-    try {
-      const result = await streamOperation<Generation>(
-        '/api/v1/generate',
-        { json: body },
-        (e) => setProgress((p) => ({ files: e.files ?? p?.files ?? [], chunks: e.chunks ?? p?.chunks ?? 0 })),
-        abort.signal,
-      );
-      setOutcome(result);
-    } catch (err) {
-      setError(err);
-      setProgress(null);
-    } finally {
-      controller.current = null;
-    }
+    await op.run('/api/v1/generate', {
+      json: {
+        description,
+        ...(framework.trim() ? { framework: framework.trim() } : {}),
+        ...(language ? { language } : {}),
+        ...(existing.length > 0 ? { files: existing } : {}),
+        ...placementBody(placement),
+        stream: true,
+      },
+    });
   }
 
-  const result = outcome?.result;
+  const result = op.outcome?.result;
   return (
     <div className="page">
       <PageHeader
@@ -136,40 +114,16 @@ export function GeneratePage() {
                 />
               </Field>
             </div>
-            <PlacementFields value={placement} onChange={setPlacement} disabled={running} />
+            <PlacementFields value={placement} onChange={setPlacement} disabled={op.running} />
             <div className="row">
-              {running ? (
-                <button type="button" className="btn" onClick={() => controller.current?.abort()}>
-                  Stop
-                </button>
-              ) : (
-                <button
-                  type="submit"
-                  className="btn btn-primary"
-                  disabled={!description.trim() || !placement.model}
-                >
-                  Generate
-                </button>
-              )}
+              <RunButton op={op} label="Generate" disabled={!description.trim() || !placement.model} />
             </div>
           </form>
         </Card>
-        <ErrorAlert error={error} title="Nothing was generated" />
-        {running && (
-          <output className="progress-panel" aria-live="polite">
-            <Spinner />
-            <span>
-              Writing… {formatNumber(progress?.chunks ?? 0)} chunks
-              {progress && progress.files.length > 0 && <> · started {progress.files.join(', ')}</>}
-            </span>
-          </output>
-        )}
-        {outcome?.status === 'cancelled' && (
-          <Alert tone="warning">
-            Stopped. The appliance records the cancelled operation with its own receipt.
-          </Alert>
-        )}
-        <ErrorAlert error={outcome?.error} title="The model's answer was not usable" />
+        <OperationStatus op={op} refused="Nothing was generated">
+          Writing… {formatNumber(op.progress?.chunks ?? 0)} chunks
+          {(op.progress?.files?.length ?? 0) > 0 && <> · started {op.progress?.files?.join(', ')}</>}
+        </OperationStatus>
         {result && (
           <Card
             title={`${result.files.length} generated files`}
@@ -214,13 +168,7 @@ export function GeneratePage() {
             </div>
           </Card>
         )}
-        {outcome?.receipt && (
-          <ReceiptPanel
-            receipt={outcome.receipt}
-            requestBody={outcome.requestBody}
-            outputBytes={outcome.outputBytes}
-          />
-        )}
+        <OperationReceipt op={op} />
       </div>
     </div>
   );

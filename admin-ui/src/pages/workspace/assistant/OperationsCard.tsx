@@ -1,7 +1,8 @@
 /** The assistant operations of a project or task, newest first, each with its receipt. */
 import { assistant, type Operation } from '../../../api/assistant.js';
 import { statusTone } from '../../../components/evidence/ReceiptPanel.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../../components/Feedback.js';
+import { Badge, EmptyState } from '../../../components/Feedback.js';
+import { ListBody } from '../../../components/ListBody.js';
 import { Card } from '../../../components/Page.js';
 import { Time } from '../../../components/Time.js';
 import { useCursorList } from '../../../hooks/use-cursor-list.js';
@@ -36,18 +37,14 @@ export function OperationsCard({ projectId, taskId }: { projectId: string; taskI
       description="Generate, analyze and chat calls recorded here, with their receipts."
       flush
     >
-      {list.first.error !== undefined && (
-        <div className="card-body">
-          <ErrorAlert error={list.first.error} />
-        </div>
-      )}
-      {list.first.loading && !list.first.data && <Loading />}
-      {list.first.data && list.items.length === 0 && (
-        <EmptyState title="No operation yet">
-          Generate, analyze or chat from here to see them listed.
-        </EmptyState>
-      )}
-      {list.items.length > 0 && (
+      <ListBody
+        list={list}
+        empty={
+          <EmptyState title="No operation yet">
+            Generate, analyze or chat from here to see them listed.
+          </EmptyState>
+        }
+      >
         <div className="table-wrap">
           <table className="table">
             <thead>
@@ -87,15 +84,7 @@ export function OperationsCard({ projectId, taskId }: { projectId: string; taskI
             </tbody>
           </table>
         </div>
-      )}
-      {list.cursor && (
-        <div className="card-body">
-          <button type="button" className="btn btn-sm" onClick={() => void list.loadMore()}>
-            Load more
-          </button>
-          <ErrorAlert error={list.moreError} />
-        </div>
-      )}
+      </ListBody>
     </Card>
   );
 }

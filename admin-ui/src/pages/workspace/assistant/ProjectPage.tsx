@@ -4,6 +4,7 @@ import { assistant, type TaskStatus } from '../../../api/assistant.js';
 import { ConfirmDialog } from '../../../components/Dialog.js';
 import { Badge, EmptyState, ErrorAlert, Loading } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
+import { ListBody } from '../../../components/ListBody.js';
 import { Card, PageHeader } from '../../../components/Page.js';
 import { useCursorList } from '../../../hooks/use-cursor-list.js';
 import { useResource } from '../../../hooks/use-resource.js';
@@ -53,11 +54,9 @@ function TasksCard({ projectId }: { projectId: string }) {
             Add task
           </button>
         </form>
-        <ErrorAlert error={error ?? list.first.error} title="Tasks" />
+        <ErrorAlert error={error} title="The task was not added" />
       </div>
-      {list.first.loading && !list.first.data && <Loading />}
-      {list.first.data && list.items.length === 0 && <EmptyState title="No task yet" />}
-      {list.items.length > 0 && (
+      <ListBody list={list} empty={<EmptyState title="No task yet" />}>
         <ul className="link-list">
           {list.items.map((t) => (
             <li key={t.id}>
@@ -66,7 +65,7 @@ function TasksCard({ projectId }: { projectId: string }) {
             </li>
           ))}
         </ul>
-      )}
+      </ListBody>
     </Card>
   );
 }

@@ -1,7 +1,8 @@
 /** The user's projects (own and shared with their teams): search, create, open. */
 import { useState } from 'react';
 import { assistant } from '../../../api/assistant.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../../components/Feedback.js';
+import { Badge, EmptyState } from '../../../components/Feedback.js';
+import { ListBody } from '../../../components/ListBody.js';
 import { Card, PageHeader } from '../../../components/Page.js';
 import { Time } from '../../../components/Time.js';
 import { useCursorList } from '../../../hooks/use-cursor-list.js';
@@ -33,18 +34,14 @@ export function ProjectsPage() {
           <input className="input" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </label>
         <Card flush>
-          {list.first.error !== undefined && (
-            <div className="card-body">
-              <ErrorAlert error={list.first.error} />
-            </div>
-          )}
-          {list.first.loading && !list.first.data && <Loading />}
-          {list.first.data && list.items.length === 0 && (
-            <EmptyState title={q ? 'No project matches' : 'No project yet'}>
-              Create a project to keep tasks, conversations and operations together.
-            </EmptyState>
-          )}
-          {list.items.length > 0 && (
+          <ListBody
+            list={list}
+            empty={
+              <EmptyState title={q ? 'No project matches' : 'No project yet'}>
+                Create a project to keep tasks, conversations and operations together.
+              </EmptyState>
+            }
+          >
             <div className="table-wrap">
               <table className="table">
                 <thead>
@@ -79,14 +76,7 @@ export function ProjectsPage() {
                 </tbody>
               </table>
             </div>
-          )}
-          {list.cursor && (
-            <div className="card-body">
-              <button type="button" className="btn btn-sm" onClick={() => void list.loadMore()}>
-                Load more
-              </button>
-            </div>
-          )}
+          </ListBody>
         </Card>
       </div>
       {creating && (
