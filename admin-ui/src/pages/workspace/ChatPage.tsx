@@ -125,7 +125,8 @@ export function ChatPage() {
             <div className="chat-empty">
               <h2>How can AI-LA help?</h2>
               <p className="muted">
-                Answers stay in this browser tab. The appliance keeps hashes and metadata only.
+                The conversation stays in this browser tab. Each answer's receipt says whether the appliance
+                kept its content (policy no_retention: only hashes and metadata).
               </p>
               <div className="suggestions">
                 {SUGGESTIONS.map((s) => (

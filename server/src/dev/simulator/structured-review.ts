@@ -143,9 +143,10 @@ export function composeReview(prompt: string): string {
   const kept = findings.slice(0, MAX_FINDINGS);
   const lines = files.reduce((n, f) => n + f.lines.length, 0);
   const worst = ['critical', 'high', 'medium', 'low', 'info'].find((s) => kept.some((f) => f.severity === s));
+  const reviewed = `Reviewed ${files.length} file${files.length === 1 ? '' : 's'} (${lines} lines)`;
   const summary =
     kept.length === 0
-      ? `Reviewed ${files.length} files (${lines} lines): no problem found by the simulated reviewer.`
-      : `Reviewed ${files.length} files (${lines} lines): ${kept.length} finding${kept.length === 1 ? '' : 's'}, the most severe ${worst}. Simulated review: a few fixed rules, not a real model.`;
+      ? `${reviewed}: no problem found by the simulated reviewer.`
+      : `${reviewed}: ${kept.length} finding${kept.length === 1 ? '' : 's'}, the most severe ${worst}. Simulated review: a few fixed rules, not a real model.`;
   return JSON.stringify({ summary, findings: kept });
 }
