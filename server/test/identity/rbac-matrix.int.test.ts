@@ -121,6 +121,8 @@ describe('RBAC: every route for every role', () => {
       'GET /api/v1/admin/idp/connections/:connection',
       'POST /api/v1/admin/idp/connections/:connection/test-login',
       'GET /api/v1/admin/idp/test-logins/:id',
+      'GET /api/v1/admin/models',
+      'GET /api/v1/admin/quotas/plans/:id/consumption',
       'POST /auth/break-glass',
       'GET /auth/bootstrap',
     ]) {
