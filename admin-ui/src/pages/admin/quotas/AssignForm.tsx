@@ -93,7 +93,7 @@ export function AssignForm({ planId, onAssigned }: { planId: string; onAssigned(
         user, its team and its API key.
       </p>
       <ErrorAlert error={error} title="The plan was not assigned" />
-      <div className="row">
+      <div className="row row-end">
         <Field label="Assign to">
           <select
             className="select"
@@ -110,7 +110,7 @@ export function AssignForm({ planId, onAssigned }: { planId: string; onAssigned(
             ))}
           </select>
         </Field>
-        <form className="row grow" onSubmit={search}>
+        <form className="row row-end grow" onSubmit={search}>
           <Field label={FIND_LABEL[type]} className="grow">
             <input
               className="input"

@@ -57,6 +57,11 @@ function TestLoginCard({ name, protocol }: { name: string; protocol: 'oidc' | 's
             <li>The claims carry an e-mail the connection accepts, and the groups map as intended</li>
           </ul>
         )}
+        <Link
+          to={`/audit/events?${new URLSearchParams({ action: 'idp.test_login', target: `idp_connection:${name}` })}`}
+        >
+          Earlier test logins in the audit log
+        </Link>
         {current && !finished && (
           <p className="row">
             <Spinner /> Waiting for the sign-in in the other tab…
