@@ -151,6 +151,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routes,
     caller: gatewayCaller,
     teamsOf: async (userId) => (await identity.users.get(userId)).teams.map((t) => t.team_id),
+    registry: metrics.registry,
   });
   app.use(identity.authenticate);
 

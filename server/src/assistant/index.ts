@@ -13,6 +13,7 @@
 import type { Request, Router } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AuditService } from '../audit/index.js';
 import type { Caller, GatewayModule } from '../gateway/index.js';
 import type { RouteRegistry } from '../identity/index.js';
@@ -21,6 +22,7 @@ import type { AssistantConfig } from './config-schema.js';
 import type { AssistantContent, RetentionRegistry } from './content.js';
 import { purgeSealedMessages } from './conversations/repository.js';
 import { ConversationService } from './conversations/service.js';
+import { AssistantMetrics } from './metrics.js';
 import { OperationRunner, type ReceiptRecorder } from './operations/runner.js';
 import { OperationService } from './operations/service.js';
 import { ProjectService } from './projects/service.js';
@@ -52,6 +54,8 @@ export interface AssistantModuleDeps {
   caller: (req: Request) => Caller;
   /** The teams a user is a member of (who sees a project shared with a team). */
   teamsOf: (userId: string) => Promise<string[]>;
+  /** The appliance's Prometheus registry. */
+  registry: Registry;
   /** Folder of the prompt templates (default: the shipped ones). */
   promptsDir?: string;
 }
@@ -83,6 +87,7 @@ export async function createAssistantModule(deps: AssistantModuleDeps): Promise<
     receipts: deps.receipts,
     content,
     maxRetainedBytes: deps.gateway.maxResponseBytes,
+    metrics: new AssistantMetrics(deps.registry),
   });
   const operations = new OperationService({
     db,

@@ -172,4 +172,32 @@ describe('assistant: generate', () => {
       f.sim.setFault({});
     }
   });
+
+  test('the templates in use, the operation history and the operation metrics', async () => {
+    const templates = (await (await f.call('GET', '/api/v1/assistant/templates')).json()) as {
+      items: Array<{ id: string; version: number; sha256: string; in_use: boolean }>;
+    };
+    assert.deepEqual(
+      templates.items.map((t) => [t.id, t.version, t.in_use]),
+      [
+        ['analyze', 1, true],
+        ['chat', 1, true],
+        ['generate', 1, true],
+      ],
+    );
+    const first = (await (await f.call('GET', '/api/v1/operations?op=generate&limit=1')).json()) as {
+      items: Array<{ op: string }>;
+      next_cursor: string | null;
+    };
+    assert.equal(first.items.length, 1);
+    assert.ok(first.next_cursor, 'more than one generate operation ran');
+    const next = (await (
+      await f.call('GET', `/api/v1/operations?op=generate&limit=1&cursor=${first.next_cursor}`)
+    ).json()) as { items: Array<{ request_id: string }> };
+    assert.equal(next.items.length, 1);
+    assert.equal(await codeOf(await f.call('GET', `/api/v1/operations/${crypto.randomUUID()}`)), 'NOT_FOUND');
+    const metrics = await (await fetch(`${f.sso.app.metricsUrl}/metrics`)).text();
+    assert.match(metrics, /aila_assistant_operations_total\{op="generate",status="ok"\} [1-9]/);
+    assert.match(metrics, /aila_assistant_operations_total\{op="generate",status="error"\} [1-9]/);
+  });
 });

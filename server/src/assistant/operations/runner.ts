@@ -22,6 +22,7 @@ import {
 } from '../../gateway/index.js';
 import { AppError } from '../../platform/errors.js';
 import { type AssistantContent, retains } from '../content.js';
+import type { AssistantMetrics } from '../metrics.js';
 import type { PromptTemplate } from '../prompts/templates.js';
 import { EventWriter } from './events.js';
 import { findOperation, insertOperation } from './repository.js';
@@ -38,6 +39,7 @@ export interface RunnerDeps {
   content: AssistantContent | undefined;
   /** Largest event stream kept for retention (the gateway's maxResponseBytes). */
   maxRetainedBytes: number;
+  metrics: AssistantMetrics;
 }
 
 /** One operation to run. */
@@ -209,6 +211,9 @@ export class OperationRunner {
       else if (!res.destroyed) throw new AppError('EVIDENCE_UNAVAILABLE');
       return;
     }
+    const labels = { op: spec.op, status };
+    this.deps.metrics.operations.inc(labels);
+    this.deps.metrics.duration.observe(labels, (Date.now() - s.startedAt.getTime()) / 1000);
     await insertOperation(this.deps.db, {
       request_id: req.id,
       user_id: spec.caller.userId,
