@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { canonicalBytes } from '../../src/evidence/core/jcs.js';
 import {
@@ -136,7 +136,11 @@ describe('assistant: analyze', () => {
   });
 
   test('refuses traversal and link entries, oversized and malformed uploads, with stable codes', async () => {
-    const escaping = await archive({ 'a.txt': 'x' }, ['-P', '../']);
+    // -P keeps the "../" in the entry name, as an attacker's tool would.
+    const outside = await mkdtemp(join(root, 'o-'));
+    await writeFile(join(outside, 'a.txt'), 'x');
+    execFileSync('tar', ['-czf', `${outside}.tgz`, '-P', `../${basename(outside)}/a.txt`], { cwd: outside });
+    const escaping = await readFile(`${outside}.tgz`);
     assert.equal(await codeOf(await upload(escaping)), 'ARCHIVE_UNSAFE_ENTRY');
     const linkDir = await mkdtemp(join(root, 'l-'));
     await writeFile(join(linkDir, 'a.ts'), 'export {};\n');
