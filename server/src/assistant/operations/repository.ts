@@ -33,6 +33,10 @@ export async function insertOperation(db: Db, row: OperationRow): Promise<void> 
   await db('assistant_operations').insert({ ...row, summary: JSON.stringify(row.summary) });
 }
 
+/** Whether any operation has this request id (a request id names one operation). */
+export const operationExists = async (db: Db, requestId: string) =>
+  (await db('assistant_operations').where({ request_id: requestId }).first('request_id')) !== undefined;
+
 export const findOperation = (db: Db, userId: string, requestId: string) =>
   db<OperationRow>('assistant_operations')
     .where({ request_id: requestId, user_id: userId })

@@ -25,7 +25,7 @@ import { type AssistantContent, retains } from '../content.js';
 import type { AssistantMetrics } from '../metrics.js';
 import type { PromptTemplate } from '../prompts/templates.js';
 import { EventWriter } from './events.js';
-import { findOperation, insertOperation } from './repository.js';
+import { insertOperation, operationExists } from './repository.js';
 
 /** What records receipts (the evidence module's ReceiptService). */
 export interface ReceiptRecorder {
@@ -99,7 +99,7 @@ export class OperationRunner {
   async run(spec: OperationSpec, work: (ctx: WorkContext) => Promise<WorkOutcome>): Promise<void> {
     const { req, res } = spec;
     const { db } = this.deps;
-    if (await findOperation(db, spec.caller.userId, req.id))
+    if (await operationExists(db, req.id))
       throw new AppError('CONFLICT', 'An operation with this x-request-id exists; send a new request id.');
     const startedAt = new Date();
     const retained = await retains(this.deps.content);

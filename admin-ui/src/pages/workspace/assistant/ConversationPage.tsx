@@ -36,8 +36,8 @@ const turnOf = (m: Message): KeptTurn => ({
   content:
     m.content ??
     (m.content_status === 'shredded'
-      ? '_The text of this message was erased (its content key was destroyed)._'
-      : `_Text not kept by this appliance (metadata only): ${m.content_chars} characters, SHA-256 \`${m.content_sha256.slice(0, 16)}…\`._`),
+      ? 'The text of this message was erased: its content key was destroyed.'
+      : `Text not kept by this appliance (metadata only): ${m.content_chars} characters, SHA-256 ${m.content_sha256.slice(0, 16)}…`),
   state: 'done',
   kept: m.content !== null,
 });
