@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { gatewayCaller, readScopeOf } from './access.js';
 import { createAuditModule } from './audit/index.js';
 import type { Config, Runtime } from './config/index.js';
-import { createEvidenceModule } from './evidence/index.js';
+import { createEvidenceModule, type KeyRole, type KeySource } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
 import { BUILD } from './platform/build-info.js';
@@ -23,6 +23,8 @@ export interface AppDeps {
   log: Logger;
   health: Health;
   metrics: Metrics;
+  /** Evidence signing keys in Vault (`evidence.keys.source` transit or kv), from the secrets module. */
+  evidenceKeys?: Record<KeyRole, KeySource>;
   /** Extra routes mounted after the modules' (embedding the appliance, tests). */
   extend?: (app: Express) => void;
 }
@@ -91,6 +93,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     publicUrl: config.server.publicUrl,
     production: deps.runtime.production,
     registry: metrics.registry,
+    ...(deps.evidenceKeys ? { keySources: deps.evidenceKeys } : {}),
   });
   const audit = (
     await createAuditModule({

@@ -29,7 +29,7 @@ export interface Appliance {
 }
 
 export interface StartOptions {
-  /** The Vault resolver built while the configuration loaded (dynamic database credentials, Transit). */
+  /** The Vault resolver built while the configuration loaded (dynamic database credentials, evidence keys). */
   vault?: VaultReferenceResolver;
   /** Extra routes (embedding the appliance, tests). */
   extend?: AppDeps['extend'];
@@ -75,6 +75,7 @@ export async function startAppliance(
       log,
       health,
       metrics,
+      ...(secrets.evidenceKeys ? { evidenceKeys: secrets.evidenceKeys } : {}),
       ...(extend ? { extend } : {}),
     });
     closeModules = built.close;
