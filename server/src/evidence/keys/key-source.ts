@@ -4,9 +4,16 @@
  * reads a source at start-up and again every `keys.refreshMs`; the Vault sources are built by the
  * secrets module, which owns the Vault client.
  */
-import type { KeyObject } from 'node:crypto';
+import { type KeyObject, verify } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
-import { type Ed25519Signer, ed25519Verify, keyPairFromSeed, kidOf, localSigner } from '../core/index.js';
+import {
+  ED25519_SIGNATURE_LENGTH,
+  type Ed25519Signer,
+  keyPairFromSeed,
+  kidOf,
+  localSigner,
+  publicKeyFromRaw,
+} from '../core/index.js';
 
 /** A usable signing key. */
 export interface SigningKey {
@@ -63,6 +70,13 @@ export function localSigningKey(seed: Buffer): SigningKey {
  */
 export function checkedSigner(signer: Ed25519Signer, onFailure: (err: Error) => void): Ed25519Signer {
   const { publicKey } = signer;
+  const key = publicKeyFromRaw(publicKey);
+  // RFC 8032 §5.1.7 in libuv's thread pool (the callback form), off the event loop that serves requests.
+  const verifies = (data: Buffer, signature: Buffer) =>
+    new Promise<boolean>((resolve) => {
+      if (signature.length !== ED25519_SIGNATURE_LENGTH) resolve(false);
+      else verify(null, data, key, signature, (err, ok) => resolve(err === null && ok));
+    });
   return {
     publicKey,
     sign: async (data) => {
@@ -73,7 +87,7 @@ export function checkedSigner(signer: Ed25519Signer, onFailure: (err: Error) => 
         onFailure(err as Error);
         throw new AppError('EVIDENCE_UNAVAILABLE');
       }
-      if (!ed25519Verify(publicKey, data, signature)) {
+      if (!(await verifies(data, signature))) {
         onFailure(new Error('the signer returned a signature that does not verify with its public key'));
         throw new AppError('EVIDENCE_UNAVAILABLE');
       }
