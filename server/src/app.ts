@@ -12,6 +12,7 @@ import { BUILD } from './platform/build-info.js';
 import type { Health } from './platform/health.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
 import { requestContext } from './platform/http/request-context.js';
+import type { RotationTargets } from './secrets/index.js';
 import type { Metrics } from './telemetry/metrics.js';
 import { createWebModule, defaultDistDir } from './web/index.js';
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Evidence signing keys in Vault (`evidence.keys.source` transit or kv), from the secrets module. */
   evidenceKeys?: Record<KeyRole, KeySource>;
+  /** Subscribes the modules' rotating secrets (OIDC client secrets, backend API keys) to their sources. */
+  followSecrets?: (targets: RotationTargets) => Promise<void>;
   /** Extra routes mounted after the modules' (embedding the appliance, tests). */
   extend?: (app: Express) => void;
 }
@@ -121,6 +124,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     caller: gatewayCaller,
     evidence: evidence.receipts,
     audit,
+  });
+  await deps.followSecrets?.({
+    oidcClientSecret: identity.setOidcClientSecret,
+    backendApiKey: gateway.setBackendApiKey,
   });
   app.use(identity.authenticate);
 

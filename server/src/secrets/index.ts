@@ -18,6 +18,7 @@ export { DynamicDatabase } from './dynamic-database.js';
 export { kvKeySource, openEvidenceKeySources, transitKeySource } from './evidence-keys.js';
 export { FileSecretWatcher } from './file-secret-watcher.js';
 export { KvSecrets, parseReference, type SecretReference } from './kv-secrets.js';
+export { followSecretRotation, type RotationTargets, type SecretRotationDeps } from './rotation.js';
 export { SecretWatcher } from './secret-watcher.js';
 export { type TransitKeyVersion, TransitSigner } from './transit-signer.js';
 export { VaultLoginError } from './vault-auth.js';
