@@ -168,6 +168,7 @@ describe('monitoring', () => {
       'AilaEvidenceSequencerLag',
       'AilaComplianceExportFailed',
       'AilaVaultUnreachable',
+      'AilaEvidenceSigningFailed',
       'AilaSigningKeyExpiring',
       'AilaDown',
     ]) {
