@@ -1,12 +1,3 @@
-/**
- * Receipts signed per second through the real receipt path (ReceiptService and KeyRing) with a local
- * key against Vault Transit (the Vault-API-compatible test server in a process of its own, over
- * loopback HTTP, batched `batch_input` requests; every Transit signature is verified before use), in
- * one run with the same operations and concurrency. The
- * receipts go to an in-memory appender so that the figure is the signing path, not the database.
- * `npm run bench:transit`; BENCH_RECEIPTS and BENCH_CONCURRENCY change the load.
- */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,27 +8,15 @@ import { b64urlDecode, verifyReceipt } from '../src/evidence/core/index.js';
 import { KeyRing, type OperationInput, ReceiptService, resolveLogs, toJwk } from '../src/evidence/index.js';
 import { createDb } from '../src/platform/db/knex.js';
 import { migrateUp } from '../src/platform/db/migrations.js';
-import { KvSecrets, openEvidenceKeySources, VaultClient } from '../src/secrets/index.js';
+import { KvSecrets, openEvidenceKeySources } from '../src/secrets/index.js';
+import { buildOperation } from '../test/evidence/operation.js';
+import { rootVaultClient } from '../test/fixtures/vault/setup.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { spawnTs } from '../test/support/process.js';
 
 const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 20000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const log = pino({ level: 'silent' });
-
-const operation = (): OperationInput => ({
-  op: 'chat_completions',
-  requestId: randomUUID(),
-  subject: randomUUID(),
-  team: '',
-  model: 'llama-3.1-8b-instruct',
-  backend: 'vllm-0',
-  promptTokens: 120,
-  completionTokens: 340,
-  status: 'ok',
-  inputHash: Buffer.alloc(32, 1),
-  outputHash: Buffer.alloc(32, 2),
-});
 
 /** Records every operation with `CONCURRENCY` concurrent callers; returns receipts per second. */
 async function measure(service: ReceiptService, ops: OperationInput[]): Promise<number> {
@@ -63,16 +42,7 @@ try {
   await root.write('sys/mounts/transit', { type: 'transit' });
   await root.write('transit/keys/ai-la-receipts', { type: 'ed25519' });
   await root.write('transit/keys/ai-la-log', { type: 'ed25519' });
-  const vault = await VaultClient.connect(
-    {
-      address: server.url,
-      auth: { method: 'token', token: server.rootToken, jwtPath: '' },
-      refreshIntervalMs: 60000,
-      timeoutMs: 30000,
-      bootTimeoutMs: 0,
-    },
-    { log },
-  );
+  const vault = await rootVaultClient(server, 30000);
   const local = await loadConfig({ env: { AILA_EVIDENCE_KEYS_DIR: keyDir } });
   const transit = await loadConfig({ env: { AILA_EVIDENCE_KEYS_SOURCE: 'transit' } });
   const sources = await openEvidenceKeySources(transit.evidence.keys, {
@@ -100,7 +70,7 @@ try {
       noModelTraining: true,
     });
   const services = { local: serviceOf(rings.local), transit: serviceOf(rings.transit) };
-  const ops = Array.from({ length: RECEIPTS }, operation);
+  const ops = Array.from({ length: RECEIPTS }, () => buildOperation());
   // Warm-up (JIT, connection pool), then the measured runs.
   await measure(services.local, ops.slice(0, 1000));
   await measure(services.transit, ops.slice(0, 1000));
@@ -115,7 +85,7 @@ try {
   const transitRate = await measure(services.transit, ops);
 
   // A Transit receipt verifies against the published key set, under the Transit key's kid.
-  const sample = await services.transit.record(operation());
+  const sample = await services.transit.record(buildOperation());
   const keys = (await rings.transit.stored()).filter((k) => k.purpose === 'receipts').map(toJwk);
   const pinned = keys.map((k) => ({ publicKey: b64urlDecode(k.x), nbf: k.nbf }));
   if (!verifyReceipt(sample.receipt, { archival: true, keys: pinned }).valid)

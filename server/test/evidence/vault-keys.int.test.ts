@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pino } from 'pino';
 import {
   b64urlDecode,
   formatVerifierKey,
@@ -16,9 +15,9 @@ import {
 } from '../../src/evidence/core/index.js';
 import type { Jwk, KeyRole, KeySource } from '../../src/evidence/index.js';
 import { AppError } from '../../src/platform/errors.js';
-import { KvSecrets, openEvidenceKeySources, VaultClient } from '../../src/secrets/index.js';
+import { KvSecrets, openEvidenceKeySources, type VaultClient } from '../../src/secrets/index.js';
 import { VaultTestServer } from '../fixtures/vault/server.js';
-import { type RootClient, rootClient } from '../fixtures/vault/setup.js';
+import { type RootClient, rootClient, rootVaultClient } from '../fixtures/vault/setup.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { buildOperation, type EvidenceHarness, startEvidence, testConfig, waitForSize } from './support.js';
 
@@ -34,19 +33,6 @@ async function transitVersions(root: RootClient, key: string): Promise<Map<numbe
     keys: Record<string, { public_key: string }>;
   };
   return new Map(Object.entries(data.keys).map(([v, k]) => [Number(v), Buffer.from(k.public_key, 'base64')]));
-}
-
-async function connect(server: VaultTestServer): Promise<VaultClient> {
-  return VaultClient.connect(
-    {
-      address: server.url,
-      auth: { method: 'token', token: server.rootToken, jwtPath: '' },
-      refreshIntervalMs: 60000,
-      timeoutMs: 2000,
-      bootTimeoutMs: 0,
-    },
-    { log: pino({ level: 'silent' }) },
-  );
 }
 
 async function sourcesFor(
@@ -100,7 +86,7 @@ describe('evidence signing with Vault Transit', () => {
     // A version superseded before the appliance ever read the key still gets its JWKS entry.
     await root.write('transit/keys/ai-la-receipts/rotate', {});
     await root.write('transit/keys/ai-la-log', { type: 'ed25519' });
-    vault = await connect(server);
+    vault = await rootVaultClient(server, 2000);
     const env = { AILA_EVIDENCE_KEYS_SOURCE: 'transit' };
     h = await startEvidence(env, { keySources: await sourcesFor(vault, env) });
   });
@@ -247,7 +233,7 @@ describe('evidence signing keys from Vault KV v2', () => {
 
   before(async () => {
     server = await VaultTestServer.start();
-    vault = await connect(server);
+    vault = await rootVaultClient(server, 2000);
     database = await createTestDatabase();
   });
   after(async () => {
