@@ -328,8 +328,11 @@ describe('evidence signing keys', () => {
     assert.equal(env.AILA_EVIDENCE_KEYS_RECEIPT_KEY_FILE, undefined);
   });
 
-  test('Transit needs the appliance\'s Vault client and excludes a key Secret', async () => {
-    const alone = await render({ scenario: 'default', set: { 'evidence.signingKeys.transit.enabled': 'true' } });
+  test("Transit needs the appliance's Vault client and excludes a key Secret", async () => {
+    const alone = await render({
+      scenario: 'default',
+      set: { 'evidence.signingKeys.transit.enabled': 'true' },
+    });
     assert.notEqual(alone.code, 0);
     assert.match(alone.stderr, /evidence\.signingKeys\.transit\.enabled needs config\.secrets\.vault/);
     const both = await render({
@@ -338,7 +341,10 @@ describe('evidence signing keys', () => {
     });
     assert.notEqual(both.code, 0);
     assert.match(both.stderr, /either transit\.enabled .* or existingSecret/);
-    const badName = await render({ scenario: 'vault', set: { 'evidence.signingKeys.transit.logKey': 'a/b' } });
+    const badName = await render({
+      scenario: 'vault',
+      set: { 'evidence.signingKeys.transit.logKey': 'a/b' },
+    });
     assert.notEqual(badName.code, 0);
     assert.match(badName.stderr, /logKey/);
   });

@@ -4,7 +4,9 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { gatewayCaller, readScopeOf } from './access.js';
 import { createAuditModule } from './audit/index.js';
+import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
+import { createContentModule } from './content/index.js';
 import { createEvidenceModule, type KeyRole, type KeySource } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
@@ -105,6 +107,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
     })
   ).service;
+  const content = await createContentModule({
+    db,
+    log,
+    config: config.content,
+    audit,
+    production: deps.runtime.production,
+    usageRetentionDays: config.gateway.usage.retentionDays,
+  });
+  const retention = createRetentionModule({
+    db,
+    log,
+    audit,
+    content: content.service,
+    config: config.retention,
+  });
   // Every route is declared in this registry with the access it requires (identity/rbac.ts).
   const routes = new RouteRegistry();
   const identity = await createIdentityModule({
@@ -139,8 +156,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declarePublicRoutes(evidenceRoutes);
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
+  const dataRoutes = routes.router();
+  content.declareRoutes(dataRoutes);
+  retention.declareRoutes(dataRoutes);
 
-  app.use(platform.router, identity.router, evidenceRoutes.router);
+  app.use(platform.router, identity.router, evidenceRoutes.router, dataRoutes.router);
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
@@ -152,9 +172,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler);
   evidence.start();
+  retention.start();
   return {
     app,
     close: async () => {
+      await retention.stop();
       await gateway.close();
       await evidence.stop();
     },

@@ -29,7 +29,9 @@ export const AUDIT_ACTIONS = {
   'quota.updated': 'A quota plan or assignment changed.',
   'settings.updated': 'An appliance setting changed.',
   'keys.rotated': 'A signing key was rotated.',
-  'content.read': 'Retained content was read through break-glass access.',
+  'content.read': 'Retained content was read through break-glass access (details carry the reason).',
+  'content.key_destroyed':
+    'The content key of a user or team was destroyed: their retained content can never be read again (crypto-shredding).',
   'compliance.export_requested': 'A compliance export was requested.',
   'compliance.export_downloaded': 'A compliance export bundle was downloaded.',
   'compliance.export_deleted': 'A compliance export was deleted.',

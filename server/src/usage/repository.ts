@@ -103,13 +103,6 @@ export async function addToDaily(db: Db, deltas: readonly DailyDelta[]): Promise
     .merge(merge);
 }
 
-/** Deletes usage events older than `days` days (the rollup keeps their sums). */
-export async function purgeEvents(db: Db, days: number): Promise<number> {
-  return db('usage_events')
-    .where('started_at', '<', db.raw(`now() - make_interval(days => ?)`, [days]))
-    .delete();
-}
-
 const COLUMN = { day: 'day', user: 'user_id', team: 'team_id', model: 'model' } as const;
 
 interface TotalsRow {
