@@ -267,6 +267,20 @@ describe('booting with every secret from Vault', () => {
     });
   }
 
+  test('aila keys lists the Transit key versions and sends rotations to Vault', async () => {
+    const env = { ...base, ...methods.approle };
+    const listed = await runCli(['keys', 'list'], env);
+    assert.equal(listed.code, 0, listed.output);
+    assert.match(listed.output, new RegExp(`receipts +${kidOf(await latestTransitKey('ai-la-receipts'))}`));
+    assert.match(listed.output, new RegExp(`log:receipts +${kidOf(await latestTransitKey('ai-la-log'))}`));
+    const rotate = await runCli(['keys', 'rotate'], env);
+    assert.equal(rotate.code, 1);
+    assert.match(
+      rotate.output,
+      /the keys live in Vault; rotate with `vault write -f <mount>\/keys\/<key>\/rotate`/,
+    );
+  });
+
   test('a reference to a missing secret stops the boot naming the key', async () => {
     const { code, output } = await runCli(['config', 'check'], {
       ...base,
