@@ -163,6 +163,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(platform.router, identity.router, evidenceRoutes.router, dataRoutes.router);
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
+  app.use(routes.recordRouter('/api/v1/admin/models', 'backends:manage', gateway.modelsRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
   app.use(routes.recordRouter('/api/v1/user/usage', 'usage:own', gateway.usage.router));
   app.use(routes.recordRouter('/api/v1/admin/usage', 'users:manage', gateway.usage.adminRouter));

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = {
   'scim.token_created': 'A SCIM provisioning token was created.',
   'scim.token_revoked': 'A SCIM provisioning token was revoked.',
   'idp.updated': 'An SSO connection was created, changed or removed.',
+  'idp.test_login':
+    'An admin ran a test sign-in against an SSO connection (no session, no change); failure: refused or failed.',
   'backend.updated': 'A model backend was added, changed, drained or re-enabled.',
   'quota.updated': 'A quota plan or assignment changed.',
   'settings.updated': 'An appliance setting changed.',
