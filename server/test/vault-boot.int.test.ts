@@ -159,6 +159,9 @@ describe('booting with every secret from Vault', () => {
         { name: 'sim', url: sim.url, models: [MODEL], apiKey: 'vault:secret/ai-la/backends/sim#api-key' },
       ]),
       AILA_EVIDENCE_KEYS_SOURCE: 'transit',
+      // Generous health checks: the machine running the suite is busy; a slow probe is not an outage.
+      AILA_GATEWAY_HEALTH_CHECK_TIMEOUT_MS: '15000',
+      AILA_GATEWAY_HEALTH_CHECK_UNHEALTHY_THRESHOLD: '5',
       AILA_SERVER_PUBLIC_URL: PUBLIC_URL,
       AILA_SERVER_HOST: '127.0.0.1',
       AILA_SERVER_PORT: '0',
