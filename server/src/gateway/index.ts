@@ -80,6 +80,8 @@ export interface GatewayModule {
   quotas: QuotaService;
   /** In-process chat completions for the assistant module (no receipt of their own). */
   internal: InternalGateway;
+  /** Uses a rotated API key for configured backend `name`; false when unknown or unchanged. */
+  setBackendApiKey(name: string, apiKey: string): boolean;
   /** Stops timers, gives unused rate-limit reservations back, writes queued usage, closes pools. */
   close(): Promise<void>;
 }
@@ -159,6 +161,7 @@ export async function createGatewayModule(deps: GatewayDeps): Promise<GatewayMod
     service,
     quotas,
     internal: new InternalGateway(ctx),
+    setBackendApiKey: (name, apiKey) => manager.registry.setApiKey(name, apiKey),
     close: async () => {
       if (closed) return;
       closed = true;
