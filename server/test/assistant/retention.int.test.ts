@@ -5,6 +5,7 @@
  * messages come back decrypted, and the retention job purges expired message texts.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import type { Browser } from '../identity/support.js';
@@ -230,5 +231,20 @@ describe('assistant and gateway with content retention full', () => {
       204,
       'released: deletable',
     );
+  });
+
+  test('a reused x-request-id keeps the first content, and the second receipt does not claim retention', async () => {
+    const requestId = randomUUID();
+    const ask = (content: string) =>
+      client.chat.completions.create(
+        { model: MODEL, messages: [{ role: 'user', content }], max_tokens: 8 },
+        { headers: { 'x-request-id': requestId } },
+      ) as Promise<unknown> as Promise<{ tecp_receipt: Receipt }>;
+    const first = await ask('first use of the id');
+    const second = await ask('the same id again');
+    assert.ok(!first.tecp_receipt.policy_ids.includes('no_retention'));
+    assert.ok(second.tecp_receipt.policy_ids.includes('no_retention'), 'nothing of the second call was kept');
+    const kept = await retained(requestId);
+    assert.equal(kept.input.sha256, first.tecp_receipt.input_hash, 'the first content stays');
   });
 });
