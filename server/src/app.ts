@@ -118,6 +118,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     caller: gatewayCaller,
     evidence: evidence.receipts,
     audit,
+  }).catch(async (err: unknown) => {
+    await identity.close();
+    throw err;
   });
   app.use(identity.authenticate);
 
@@ -146,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     app,
     close: async () => {
       await gateway.close();
+      await identity.close();
       await evidence.stop();
     },
   };
