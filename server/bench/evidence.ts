@@ -95,6 +95,7 @@ async function storagePhase(): Promise<number> {
   await withConnection(env.db, (c) =>
     c.query('create table bench_plain_receipts (id bigserial primary key, data bytea not null)'),
   );
+  await appender.close();
   const plain = new GroupWriter(env.db, GROUP);
   const plainSeconds = await pool(RECEIPTS, CONCURRENCY, (i) => plain.write(leaf(i).data));
   const plainBytes = await storedBytes(env.db, ['bench_plain_receipts']);

@@ -176,6 +176,7 @@ export async function createEvidenceModule(deps: EvidenceModuleDeps): Promise<Ev
     },
     stop: async () => {
       await appender.drain();
+      await appender.close();
       await sequencer.stop();
       keys.stop();
       await siem?.close();
