@@ -1,6 +1,6 @@
 /**
  * The benchmarks' HTTP/1.1 load generator, run as its own process so it never shares an event loop
- * with the server under test: `node --import tsx server/bench/load.ts <json options>`. It speaks
+ * with the server under test: `node --import tsx server/bench/load.ts [<json options>]`. It speaks
  * HTTP/1.1 over keep-alive sockets directly (pre-built request bytes, a minimal response parser for
  * `content-length` and `chunked` bodies), so one process can drive tens of thousands of requests per
  * second or hold thousands of open streams, far beyond what it measures.
@@ -8,7 +8,8 @@
  * Modes: closed loop (`concurrency` connections, each sends its next request when the previous
  * answer ended); open loop (`rate` requests per second on a fixed schedule, latency counted from the
  * time a request was due, or the tick that sent it, so a stalled server cannot hide its queue); streams are the closed loop with slow
- * SSE answers, measuring time to the first body byte. Prints one JSON line ({@link LoadResult}).
+ * SSE answers, measuring time to the first body byte. Options come as JSON in the first argument or
+ * on stdin; prints one JSON line ({@link LoadResult}).
  */
 import { connect, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -28,6 +29,8 @@ export interface LoadOptions {
   expect?: string;
   /** Closed loop: connections start evenly spread over this many milliseconds (default 0). */
   rampMs?: number;
+  /** Paths (with query) requested in turn instead of the URL's own, e.g. random proof indices. */
+  paths?: string[];
 }
 
 export interface LoadResult {
@@ -126,7 +129,11 @@ class Connection {
 
 export async function run(options: LoadOptions): Promise<LoadResult> {
   const target = new URL(options.url);
-  const bytes = clientRequest(target, options.method ?? 'GET', options.headers ?? {}, options.body);
+  const requests = (options.paths ?? [`${target.pathname}${target.search}`]).map((path) =>
+    clientRequest(new URL(path, target), options.method ?? 'GET', options.headers ?? {}, options.body),
+  );
+  let turn = 0;
+  const nextRequest = () => requests[turn++ % requests.length] as Buffer;
   const expect = options.expect === undefined ? undefined : Buffer.from(options.expect);
   const connections: Connection[] = [];
   const connection = () => {
@@ -162,7 +169,7 @@ export async function run(options: LoadOptions): Promise<LoadResult> {
   const once = (c: Connection, from: number) =>
     new Promise<void>((resolve) => {
       open++;
-      c.send(bytes, (error, ttfb) => {
+      c.send(nextRequest(), (error, ttfb) => {
         open--;
         const now = performance.now();
         if (from >= measureFrom && now <= deadline + 1000) {
@@ -240,7 +247,9 @@ export async function run(options: LoadOptions): Promise<LoadResult> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
+  let input = process.argv[2] ?? '';
+  if (input === '') for await (const chunk of process.stdin) input += String(chunk);
+  const options = JSON.parse(input) as LoadOptions;
   process.stdout.write(`${JSON.stringify(await run(options))}\n`);
   process.exit(0);
 }

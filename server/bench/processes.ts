@@ -11,9 +11,18 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** Every child still running; killed if this process exits first (an error, Ctrl-C). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+
 /** Starts `node <args>` and resolves with its first line on stdout. */
 export function spawnNode(args: string[], name: string): Promise<Child> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -94,6 +103,7 @@ export async function startPortkey(): Promise<{ url: string; stop(): Promise<voi
     [join(PORTKEY_DIR, 'build', 'start-server.js'), `--port=${port}`, '--headless'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
+  running.add(child);
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, 30_000);
