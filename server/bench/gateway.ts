@@ -226,7 +226,8 @@ async function main(): Promise<void> {
       const result = await measure(endpoint, scenario, sims);
       if (scenario.stream && result.requests === 0) streamsFail = true;
       results.set(`${endpoint.name}|${scenario.name}`, result);
-      printRow(scenario.name, endpoint.name, result, results.get(`${DIRECT.name}|${scenario.name}`));
+      const direct = endpoint === DIRECT ? undefined : results.get(`${DIRECT.name}|${scenario.name}`);
+      printRow(scenario.name, endpoint.name, result, direct);
     }
   };
   try {

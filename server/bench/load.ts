@@ -156,7 +156,8 @@ export async function run(options: LoadOptions): Promise<LoadResult> {
   const cpuStart = process.cpuUsage();
   let measuring = false;
   const sampler = setInterval(() => {
-    if (performance.now() < measureFrom) return;
+    const now = performance.now();
+    if (now < measureFrom || now > deadline) return;
     if (!measuring) {
       measuring = true;
       loop.enable();

@@ -113,8 +113,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const lean = new LeanRoutes({ log, metrics, health, security });
   evidence.declareLeanRoutes(lean);
 
-  app.use(platform.router, identity.router, evidenceRoutes.router);
+  // The OpenAI-compatible API first: its paths (/v1/...) overlap no other router, and the busiest
+  // requests then skip matching against every identity and evidence route.
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
+  app.use(platform.router, identity.router, evidenceRoutes.router);
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
   app.use(routes.recordRouter('/api/v1/user/usage', 'usage:own', gateway.usage.router));
