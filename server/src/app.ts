@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { gatewayCaller, readScopeOf } from './access.js';
 import { createAuditModule } from './audit/index.js';
+import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
+import { createContentModule } from './content/index.js';
 import { createEvidenceModule } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
@@ -77,6 +79,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
     })
   ).service;
+  const content = await createContentModule({
+    db,
+    log,
+    config: config.content,
+    audit,
+    production: deps.runtime.production,
+    usageRetentionDays: config.gateway.usage.retentionDays,
+  });
+  const retention = createRetentionModule({
+    db,
+    log,
+    audit,
+    content: content.service,
+    config: config.retention,
+  });
   // Every route is declared in this registry with the access it requires (identity/rbac.ts).
   const routes = new RouteRegistry();
   const identity = await createIdentityModule({
@@ -112,12 +129,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
   const lean = new LeanRoutes({ log, metrics, health, security });
   evidence.declareLeanRoutes(lean);
+  const dataRoutes = routes.router();
+  content.declareRoutes(dataRoutes);
+  retention.declareRoutes(dataRoutes);
 
   // The OpenAI-compatible API first: its paths (/v1/...) overlap no other router, and the busiest
   // requests then skip matching against every identity and evidence route.
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
-  app.use(platform.router, identity.router, evidenceRoutes.router);
+  app.use(platform.router, identity.router, evidenceRoutes.router, dataRoutes.router);
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
+  app.use(routes.recordRouter('/api/v1/admin/models', 'backends:manage', gateway.modelsRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
   app.use(routes.recordRouter('/api/v1/user/usage', 'usage:own', gateway.usage.router));
   app.use(routes.recordRouter('/api/v1/admin/usage', 'users:manage', gateway.usage.adminRouter));
@@ -127,10 +148,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler);
   evidence.start();
+  retention.start();
   return {
     app,
     lean,
     close: async () => {
+      await retention.stop();
       await gateway.close();
       await identity.close();
       await evidence.stop();

@@ -1,4 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { RetentionConfig } from '../compliance/retention/config-schema.js';
+import { ContentConfig } from '../content/config-schema.js';
 import { EvidenceConfig } from '../evidence/config-schema.js';
 import { GatewayConfig } from '../gateway/config-schema.js';
 import { AuthConfig } from '../identity/config-schema.js';
@@ -213,6 +215,8 @@ export const ConfigSchema = Type.Object(
     gateway: GatewayConfig,
     secrets: SecretsConfig,
     evidence: EvidenceConfig,
+    content: ContentConfig,
+    retention: RetentionConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },

@@ -117,6 +117,12 @@ describe('RBAC: every route for every role', () => {
       'GET /scim/v2/Users',
       'PATCH /scim/v2/Groups/:id',
       'POST /api/v1/admin/scim-tokens',
+      'GET /api/v1/admin/idp/connections',
+      'GET /api/v1/admin/idp/connections/:connection',
+      'POST /api/v1/admin/idp/connections/:connection/test-login',
+      'GET /api/v1/admin/idp/test-logins/:id',
+      'GET /api/v1/admin/models',
+      'GET /api/v1/admin/quotas/plans/:id/consumption',
       'POST /auth/break-glass',
       'GET /auth/bootstrap',
     ]) {
