@@ -303,7 +303,7 @@ function summary(results: Map<string, LoadResult>, peer: string | undefined, our
     rows.push([
       `${held.name}: TTFB overhead p50 <= 2 ms`,
       `+${f(ttfb)} ms (${f(a.ttfbP50Ms)} vs ${f(d.ttfbP50Ms)}; generator lag p99 ${f(d.loopDelayP99Ms, 1)} ms direct)`,
-      ttfb <= 2,
+      a.ttfbP50Ms > 0 && ttfb <= 2,
     ]);
   }
   out('\ntargets');

@@ -42,7 +42,7 @@ export interface LoadResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
-  /** Time to the first byte of the response body. */
+  /** Time to the first byte of the response body (every response whose first byte came in the run). */
   ttfbP50Ms: number;
   ttfbP99Ms: number;
   /** Fewest and most responses in progress at once, sampled every 10 ms after the ramp. */
@@ -62,6 +62,7 @@ class Connection {
   private socket: Socket | undefined;
   private readonly parser = new ResponseParser();
   private onDone: ((error: string | undefined, ttfb: number) => void) | undefined;
+  private onFirstByte: ((ttfb: number) => void) | undefined;
   private sentAt = 0;
   private firstByte = 0;
 
@@ -88,8 +89,13 @@ class Connection {
   }
 
   /** Sends `bytes`; `done` gets an error description (or undefined) and the time to first body byte. */
-  send(bytes: Buffer, done: (error: string | undefined, ttfb: number) => void): void {
+  send(
+    bytes: Buffer,
+    done: (error: string | undefined, ttfb: number) => void,
+    firstByte?: (ttfb: number) => void,
+  ): void {
     this.onDone = done;
+    this.onFirstByte = firstByte;
     this.parser.reset(this.expect !== undefined);
     this.sentAt = performance.now();
     this.firstByte = 0;
@@ -99,7 +105,10 @@ class Connection {
   private data(chunk: Buffer): void {
     if (!this.onDone) return;
     const state = this.parser.push(chunk);
-    if (this.firstByte === 0 && this.parser.bodyStarted) this.firstByte = performance.now();
+    if (this.firstByte === 0 && this.parser.bodyStarted) {
+      this.firstByte = performance.now();
+      this.onFirstByte?.(this.firstByte - this.sentAt);
+    }
     if (state === 'more') return;
     if (state !== 'done') {
       this.socket?.destroy();
@@ -170,20 +179,24 @@ export async function run(options: LoadOptions): Promise<LoadResult> {
   const once = (c: Connection, from: number) =>
     new Promise<void>((resolve) => {
       open++;
-      c.send(nextRequest(), (error, ttfb) => {
-        open--;
-        const now = performance.now();
-        if (from >= measureFrom && now <= deadline + 1000) {
-          if (error !== undefined) {
-            errors++;
-            if (errorSamples.size < 5) errorSamples.add(error);
-          } else {
-            latencies.push(now - from);
-            ttfbs.push(ttfb);
+      c.send(
+        nextRequest(),
+        (error) => {
+          open--;
+          const now = performance.now();
+          if (from >= measureFrom && now <= deadline + 1000) {
+            if (error !== undefined) {
+              errors++;
+              if (errorSamples.size < 5) errorSamples.add(error);
+            } else latencies.push(now - from);
           }
-        }
-        resolve();
-      });
+          resolve();
+        },
+        // Counted when it arrives: a stream's first byte matters even if the stream outlasts the run.
+        (ttfb) => {
+          if (from >= measureFrom && performance.now() <= deadline) ttfbs.push(ttfb);
+        },
+      );
     });
 
   if (options.rate) {
