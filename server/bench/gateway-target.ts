@@ -1,6 +1,6 @@
 /**
  * The appliance as the gateway benchmark measures it, in its own process: the real `startAppliance`
- * on a fresh database, with the simulators as backends, finite default quotas (requests and tokens
+ * (through the tests' `startTestAppliance`) on a fresh database, with the simulators as backends, finite default quotas (requests and tokens
  * per minute, day and month, concurrent streams) for the user and the API key, usage recording, and
  * receipts committed to PostgreSQL. A local admin signs in with a one-time bootstrap link and creates
  * an API key through the API, as a person would. Prints one JSON line `{ url, apiKey }`, then serves
@@ -11,11 +11,9 @@
  */
 import { pino } from 'pino';
 import { createAuditModule } from '../src/audit/index.js';
-import { loadConfig } from '../src/config/index.js';
 import { issueBootstrapToken } from '../src/identity/local/bootstrap.js';
-import { startAppliance } from '../src/main.js';
 import { createLogger } from '../src/platform/logger.js';
-import { createTestDatabase } from '../test/support/database.js';
+import { startTestAppliance } from '../test/support/appliance.js';
 
 const { backends } = JSON.parse(process.argv[2] ?? '{}') as { backends: unknown[] };
 
@@ -33,24 +31,14 @@ const limitEnv = Object.fromEntries(
   ),
 );
 
-const database = await createTestDatabase();
-const config = await loadConfig({
-  env: {
-    AILA_DATABASE_URL: database.url,
-    AILA_DATABASE_MIGRATE_ON_START: 'true',
-    AILA_SERVER_HOST: '127.0.0.1',
-    AILA_SERVER_PORT: '0',
-    AILA_METRICS_ENABLED: 'false',
-    AILA_LOG_LEVEL: 'info',
-    AILA_GATEWAY_BACKENDS: JSON.stringify(backends),
-    ...limitEnv,
-  },
-});
 const log = createLogger({
   level: 'info',
   destination: pino.destination({ dest: '/dev/null', sync: false }),
 });
-const appliance = await startAppliance(config, { production: false }, log);
+const appliance = await startTestAppliance(
+  { AILA_GATEWAY_BACKENDS: JSON.stringify(backends), ...limitEnv },
+  { log },
+);
 
 /** Signs in with a bootstrap link and creates a `gateway` API key through the API. */
 async function createApiKey(): Promise<string> {
@@ -76,7 +64,6 @@ async function createApiKey(): Promise<string> {
 const apiKey = await createApiKey();
 process.stdout.write(`${JSON.stringify({ url: appliance.url, apiKey })}\n`);
 process.once('SIGTERM', async () => {
-  await appliance.shutdown('benchmark finished');
-  await database.drop();
+  await appliance.stop();
   process.exit(0);
 });

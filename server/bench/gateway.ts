@@ -106,7 +106,8 @@ async function measure(endpoint: Endpoint, scenario: Scenario, sims: Sims): Prom
     method: 'POST',
     headers: { 'content-type': 'application/json', ...endpoint.headers(sim) },
     body: body(model, scenario.stream, tokens),
-    durationMs: S.durationMs,
+    // Held streams: long enough for streams that start after the ramp to be measured (3 generations).
+    durationMs: scenario.paced ? Math.max(S.durationMs, 3 * S.streamTokens * S.interTokenMs) : S.durationMs,
     expect: scenario.stream ? endpoint.expect.stream : endpoint.expect.json,
   };
   // Warm-up: JIT, connection pools, quota leases; the paced scenario's ramp is its own warm-up.
