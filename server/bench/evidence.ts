@@ -217,7 +217,7 @@ function summary(): void {
   ];
   out('\ntargets');
   for (const [name, value, met] of rows)
-    out(`  ${name.padEnd(40)}${value.padEnd(64)}${met === undefined ? '' : met ? 'MET' : 'MISSED'}`);
+    out(`  ${name.padEnd(44)}${value.padEnd(72)} ${met === undefined ? '' : met ? 'MET' : 'MISSED'}`);
 }
 
 const [l1, l5] = loadavg();

@@ -310,7 +310,7 @@ function summary(results: Map<string, LoadResult>, peer: string | undefined, our
   out('\ntargets');
   for (const [name, value, met] of rows)
     out(
-      `  ${name.padEnd(44)}${value.padEnd(64)}${met === undefined ? 'NOT MEASURED' : met ? 'MET' : 'MISSED'}`,
+      `  ${name.padEnd(46)}${value.padEnd(70)} ${met === undefined ? 'NOT MEASURED' : met ? 'MET' : 'MISSED'}`,
     );
 }
 
