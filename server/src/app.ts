@@ -6,7 +6,7 @@ import { createAuditModule } from './audit/index.js';
 import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
 import { createContentModule } from './content/index.js';
-import { createEvidenceModule } from './evidence/index.js';
+import { createEvidenceModule, type KeyRole, type KeySource } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
 import { BUILD } from './platform/build-info.js';
@@ -15,6 +15,7 @@ import { errorHandler, notFoundHandler } from './platform/http/error-handler.js'
 import { LeanRoutes } from './platform/http/lean-routes.js';
 import { requestContext } from './platform/http/request-context.js';
 import { securityHeaders } from './platform/http/security.js';
+import type { RotationTargets } from './secrets/index.js';
 import type { Metrics } from './telemetry/metrics.js';
 import { createWebModule, defaultDistDir } from './web/index.js';
 
@@ -26,6 +27,10 @@ export interface AppDeps {
   log: Logger;
   health: Health;
   metrics: Metrics;
+  /** Evidence signing keys in Vault (`evidence.keys.source` transit or kv), from the secrets module. */
+  evidenceKeys?: Record<KeyRole, KeySource>;
+  /** Subscribes the modules' rotating secrets (OIDC client secrets, backend API keys) to their sources. */
+  followSecrets?: (targets: RotationTargets) => Promise<void>;
   /** Extra routes mounted after the modules' (embedding the appliance, tests). */
   extend?: (app: Express) => void;
 }
@@ -71,6 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     publicUrl: config.server.publicUrl,
     production: deps.runtime.production,
     registry: metrics.registry,
+    ...(deps.evidenceKeys ? { keySources: deps.evidenceKeys } : {}),
   });
   const audit = (
     await createAuditModule({
@@ -116,6 +122,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }).catch(async (err: unknown) => {
     await identity.close();
     throw err;
+  });
+  await deps.followSecrets?.({
+    oidcClientSecret: identity.setOidcClientSecret,
+    backendApiKey: gateway.setBackendApiKey,
   });
   app.use(identity.authenticate);
 
