@@ -11,6 +11,7 @@
  */
 import { pino } from 'pino';
 import { createAuditModule } from '../src/audit/index.js';
+import { createAuditLogAppender } from '../src/evidence/index.js';
 import { issueBootstrapToken } from '../src/identity/local/bootstrap.js';
 import { createLogger } from '../src/platform/logger.js';
 import { startTestAppliance } from '../test/support/appliance.js';
@@ -42,7 +43,7 @@ const appliance = await startTestAppliance(
 
 /** Signs in with a bootstrap link and creates a `gateway` API key through the API. */
 async function createApiKey(): Promise<string> {
-  const audit = (await createAuditModule({ db: appliance.db })).service;
+  const audit = (await createAuditModule({ db: appliance.db, appender: createAuditLogAppender() })).service;
   const { token } = await issueBootstrapToken(appliance.db, audit, {});
   const signIn = await fetch(`${appliance.url}/auth/bootstrap?token=${token}`, { redirect: 'manual' });
   const cookie = signIn.headers

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createAuditModule } from '../../src/audit/index.js';
+import { createAuditLogAppender } from '../../src/evidence/index.js';
 import { issueBootstrapToken } from '../../src/identity/local/bootstrap.js';
 import { startTestAppliance, type TestAppliance } from '../support/appliance.js';
 
@@ -14,7 +15,7 @@ describe('public log reads on the lean path', () => {
   before(async () => {
     app = await startTestAppliance();
     // A bootstrap sign-in is audited by the appliance: the audit log gets entries and a checkpoint.
-    const { service } = await createAuditModule({ db: app.db });
+    const { service } = await createAuditModule({ db: app.db, appender: createAuditLogAppender() });
     const { token } = await issueBootstrapToken(app.db, service, {});
     await fetch(`${app.url}/auth/bootstrap?token=${token}`, { redirect: 'manual' });
     for (let i = 0; i < 200; i++) {
