@@ -107,6 +107,9 @@ export class ReceiptService implements OperationRecorder {
     requireUuid(op.subject, 'subject');
     requireUuid(op.requestId, 'request_id');
     if (op.team !== '') requireUuid(op.team, 'team');
+    // EVIDENCE.md §1: both are SHA-256 digests; anything else would sign a receipt no verifier accepts.
+    if (op.inputHash.length !== 32 || op.outputHash.length !== 32)
+      throw new AppError('INTERNAL', 'Receipt hashes must be SHA-256 digests.');
     const key = this.deps.key();
     const ts = (this.deps.now ?? Date.now)();
     const unsigned = buildReceipt({

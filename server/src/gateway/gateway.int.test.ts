@@ -242,6 +242,32 @@ describe('gateway: OpenAI-compatible API through the real openai client', () => 
     }
   });
 
+  test('a call cancelled before its first byte is receipted with the hash of nothing written', async () => {
+    sim.setLatency({ firstTokenMs: 2000, interTokenMs: 0 });
+    try {
+      const aborter = new AbortController();
+      const pending = gateway
+        .fetchAs(caller, '/v1/chat/completions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'never mind' }] }),
+          signal: aborter.signal,
+        })
+        .catch((err: unknown) => err);
+      await new Promise((r) => setTimeout(r, 200));
+      aborter.abort();
+      await pending;
+      const cancelled = await waitUntil(() =>
+        recorder.operations.find(
+          (o) => o.status === 'cancelled' && o.outputHash.equals(sha256(Buffer.alloc(0))),
+        ),
+      );
+      assert.equal(cancelled.outputHash.length, 32, 'a SHA-256 digest, as every receipt verifier requires');
+    } finally {
+      sim.setLatency({ firstTokenMs: 0, interTokenMs: 0 });
+    }
+  });
+
   test('a backend that cuts the stream ends it with an OpenAI error event, receipt and [DONE]', async () => {
     sim.setFault({ disconnectAfterChunks: 3 });
     try {

@@ -7,7 +7,7 @@ import { Call, type CallDeps } from './call.js';
 import type { GatewayConfig } from './config-schema.js';
 import type { Caller, Limiter, SubjectLimits } from './limits/limiter.js';
 import type { GatewayMetrics } from './metrics.js';
-import { type GatewayOp, sha256 } from './operation.js';
+import { type GatewayOp, NOTHING_WRITTEN, sha256 } from './operation.js';
 import { dispatch, upstreamAppError } from './proxy/dispatch.js';
 import { relayJson, sendError } from './proxy/json-exchange.js';
 import { relayStream } from './proxy/stream-exchange.js';
@@ -51,7 +51,7 @@ export const promptChars = (body: Record<string, unknown>) =>
 async function fail(call: Call, res: Response, err: unknown, headers: Record<string, string>): Promise<void> {
   if (call.isEnded) throw err;
   if (call.cancelled || (err instanceof UpstreamError && err.kind === 'cancelled')) {
-    await call.end('cancelled', Buffer.alloc(0));
+    await call.end('cancelled', NOTHING_WRITTEN);
     return;
   }
   const error =
@@ -63,7 +63,7 @@ async function fail(call: Call, res: Response, err: unknown, headers: Record<str
   if (!(err instanceof AppError) && !(err instanceof UpstreamError))
     res.req.log.error({ err }, 'gateway call failed');
   if (res.headersSent) {
-    await call.end('error', Buffer.alloc(0));
+    await call.end('error', NOTHING_WRITTEN);
     res.destroy();
     return;
   }

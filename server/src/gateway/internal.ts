@@ -16,7 +16,7 @@ import {
 } from './inference.js';
 import type { Caller } from './limits/limiter.js';
 import { upstreamErrorBody } from './openai-errors.js';
-import type { AssistantOp, OperationStatus } from './operation.js';
+import { type AssistantOp, NOTHING_WRITTEN, type OperationStatus } from './operation.js';
 import { type Dispatched, dispatch, upstreamAppError } from './proxy/dispatch.js';
 import { readAnswer } from './proxy/json-exchange.js';
 import { eventData, isDone, SseSplitter } from './proxy/sse.js';
@@ -227,7 +227,7 @@ export class InternalGateway {
       deadlines.clear();
       req.signal?.removeEventListener('abort', cancel);
     }
-    await call.end(answer.status, Buffer.alloc(0));
+    await call.end(answer.status, NOTHING_WRITTEN);
     return {
       ...answer,
       model: requested,

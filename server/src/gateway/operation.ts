@@ -84,6 +84,12 @@ export interface OperationRecorder {
 /** SHA-256 of some bytes. */
 export const sha256 = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
+/**
+ * `output_hash` of an operation that wrote nothing to the client (refused or cancelled before its
+ * first byte): SHA-256 of zero bytes (EVIDENCE.md §1: the hash of the bytes written, none here).
+ */
+export const NOTHING_WRITTEN: Buffer = sha256(Buffer.alloc(0));
+
 /** `input_hash` bytes of a JSON request body: SHA-256(JCS(body)) (EVIDENCE.md §1, RFC 8785). */
 export function hashJsonInput(body: unknown): Buffer {
   return sha256(canonicalBytes(body));

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { AppError } from '../../platform/errors.js';
 import type { Call } from '../call.js';
 import { appErrorBody, upstreamErrorBody } from '../openai-errors.js';
-import { jsonOutputBytes, type OperationStatus, sha256 } from '../operation.js';
+import { jsonOutputBytes, NOTHING_WRITTEN, type OperationStatus, sha256 } from '../operation.js';
 import type { Dispatched } from './dispatch.js';
 import { type Deadlines, UpstreamError } from './upstream.js';
 
@@ -60,7 +60,7 @@ export async function sendJson(
 ): Promise<void> {
   const bytes = call.hasEvidence ? jsonOutputBytes(body) : undefined;
   const kept = call.retained && bytes ? { bytes, mediaType: 'application/json' } : undefined;
-  const end = await call.end(outcome, bytes ? sha256(bytes) : Buffer.alloc(0), kept);
+  const end = await call.end(outcome, bytes ? sha256(bytes) : NOTHING_WRITTEN, kept);
   if (end.evidenceFailed) throw new AppError('EVIDENCE_UNAVAILABLE');
   if (client.destroyed) return;
   client.status(status);

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { Call } from '../call.js';
 import { appErrorBody } from '../openai-errors.js';
-import { OutputHasher, receiptEvent } from '../operation.js';
+import { NOTHING_WRITTEN, OutputHasher, receiptEvent } from '../operation.js';
 import { type Dispatched, upstreamAppError } from './dispatch.js';
 import { eventData, isDone, SseSplitter } from './sse.js';
 import { type Deadlines, UpstreamError } from './upstream.js';
@@ -122,7 +122,7 @@ export async function relayStream(
   const written = () => {
     const kept = hasher?.bytes();
     return [
-      hasher?.digest() ?? Buffer.alloc(0),
+      hasher?.digest() ?? NOTHING_WRITTEN,
       kept ? { bytes: kept, mediaType: 'text/event-stream' } : undefined,
     ] as const;
   };
