@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ReadScope, ScopeResolver } from './evidence/index.js';
 import type { Caller } from './gateway/index.js';
 import { type Permission, principalOf } from './identity/index.js';
+import { AppError } from './platform/errors.js';
 
 /**
  * Adapters from identity's principal to what other modules need to know about the caller; app.ts
@@ -16,13 +17,25 @@ function teamsOf(req: Request): string[] {
   return [...new Set(teams)];
 }
 
-/** The gateway's caller: user, the first team the user acts for (or none), and the API key used. */
+/** Header choosing which of the caller's teams an AI call is charged to (quotas, usage, receipts). */
+export const TEAM_HEADER = 'x-aila-team';
+
+/**
+ * The gateway's caller: the user, the team the call is for, and the API key used. The team is the
+ * one named by the `x-aila-team` header (it must be one of the user's teams: 403 otherwise), else
+ * the user's oldest membership, else the first team the user administers, else none.
+ */
 export function gatewayCaller(req: Request): Caller {
   const principal = principalOf(req);
   const credential = principal.credential;
+  const teams = [...new Set([...principal.teams, ...teamsOf(req)])];
+  const chosen = req.get(TEAM_HEADER)?.trim().toLowerCase();
+  if (chosen && !teams.includes(chosen)) {
+    throw new AppError('FORBIDDEN', `You are not a member of the team named by ${TEAM_HEADER}.`);
+  }
   return {
     userId: principal.userId,
-    teamId: teamsOf(req)[0] ?? '',
+    teamId: chosen || (teams[0] ?? ''),
     ...(credential.type === 'api_key' ? { apiKeyId: credential.keyId } : {}),
   };
 }

@@ -40,6 +40,7 @@ async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principa
     email: row.email,
     name: row.name,
     roles: row.roles,
+    teams: row.teams,
     grants: restrictToScopes(grantsOf(row.roles), row.scopes),
     credential: { type: 'api_key', keyId: row.id, scopes: row.scopes },
   };
@@ -106,6 +107,7 @@ export function authenticate(deps: {
       email: session.email,
       name: session.name,
       roles: session.roles,
+      teams: session.teams,
       grants: grantsOf(session.roles),
       credential: { type: 'session', sessionId: session.id, csrfToken, connection: session.connection },
     };

@@ -14,6 +14,8 @@ export interface Principal {
   email: string;
   name: string;
   roles: RoleBinding[];
+  /** Ids of the teams the user is a member of, oldest membership first. */
+  teams: string[];
   /** For API keys: the user's grants narrowed to the key's scopes. */
   grants: Grants;
   credential: Credential;

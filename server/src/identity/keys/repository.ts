@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/knex.js';
 import type { ApiKeyScope } from '../rbac.js';
-import { ROLES_JSON, type UserAuthColumns } from '../users/repository.js';
+import { ROLES_JSON, TEAMS_JSON, type UserAuthColumns } from '../users/repository.js';
 
 /** An `api_keys` row. `key_hash` never leaves the repository and service (presenters drop it). */
 export interface ApiKeyRow {
@@ -44,6 +44,7 @@ export const findKeyForAuth = (db: Db, keyHash: string) =>
       'u.name',
       'u.status',
       db.raw(`${ROLES_JSON} as roles`),
+      db.raw(`${TEAMS_JSON} as teams`),
     ) as Promise<ApiKeyAuthRow | undefined>;
 
 /** Sets last_used_at unless another request already did within `intervalMs` (one write per interval). */

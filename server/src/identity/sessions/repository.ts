@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/knex.js';
-import { ROLES_JSON, type UserAuthColumns } from '../users/repository.js';
+import { ROLES_JSON, TEAMS_JSON, type UserAuthColumns } from '../users/repository.js';
 
 /** How a session ended (kept as sign-in history until the retention job deletes it). */
 export type SessionEndReason = 'logout' | 'revoked' | 'expired' | 'idp_logout';
@@ -46,6 +46,7 @@ export const findSessionForAuth = (db: Db, tokenHash: string) =>
       'u.name',
       'u.status',
       db.raw(`${ROLES_JSON} as roles`),
+      db.raw(`${TEAMS_JSON} as teams`),
     ) as Promise<SessionAuthRow | undefined>;
 
 /** Records activity; called at most once per interval per session so reads stay reads. */

@@ -31,6 +31,13 @@ export interface IdentityRow {
 export const ROLES_JSON = `coalesce((select json_agg(json_build_object('role', rb.role, 'teamId', rb.team_id))
   from role_bindings rb where rb.user_id = u.id), '[]'::json)`;
 
+/**
+ * SQL fragment: the ids of the teams the user aliased `u` is a member of, oldest membership first
+ * (the default team of the user's AI calls).
+ */
+export const TEAMS_JSON = `coalesce((select json_agg(m.team_id order by m.created_at, m.team_id)
+  from team_members m where m.user_id = u.id), '[]'::json)`;
+
 /** What the per-request lookups select about the user behind a session or key. */
 export interface UserAuthColumns {
   user_id: string;
@@ -38,6 +45,8 @@ export interface UserAuthColumns {
   name: string;
   status: UserStatus;
   roles: RoleBinding[];
+  /** Team ids of the user's memberships, oldest first. */
+  teams: string[];
 }
 
 export const findUserById = (db: Db, id: string) =>
