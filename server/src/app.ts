@@ -2,8 +2,9 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { gatewayCaller, readScopeOf } from './access.js';
+import { exportCaller, gatewayCaller, readScopeOf } from './access.js';
 import { createAuditModule } from './audit/index.js';
+import { createComplianceModule } from './compliance/index.js';
 import type { Config, Runtime } from './config/index.js';
 import { createEvidenceModule } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
@@ -119,6 +120,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     evidence: evidence.receipts,
     audit,
   });
+  const compliance = await createComplianceModule({
+    db,
+    log,
+    config: config.compliance,
+    audit,
+    evidence,
+    caller: exportCaller,
+    registry: metrics.registry,
+  });
   app.use(identity.authenticate);
 
   const platform = routes.router();
@@ -130,7 +140,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
 
-  app.use(platform.router, identity.router, evidenceRoutes.router);
+  const complianceRoutes = routes.router();
+  compliance.declareRoutes(complianceRoutes);
+
+  app.use(platform.router, identity.router, evidenceRoutes.router, complianceRoutes.router);
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
@@ -142,9 +155,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler);
   evidence.start();
+  compliance.start();
   return {
     app,
     close: async () => {
+      await compliance.stop();
       await gateway.close();
       await evidence.stop();
     },

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ComplianceConfig } from '../compliance/config-schema.js';
 import { EvidenceConfig } from '../evidence/config-schema.js';
 import { GatewayConfig } from '../gateway/config-schema.js';
 import { AuthConfig } from '../identity/config-schema.js';
@@ -213,6 +214,7 @@ export const ConfigSchema = Type.Object(
     gateway: GatewayConfig,
     secrets: SecretsConfig,
     evidence: EvidenceConfig,
+    compliance: ComplianceConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },

@@ -18,7 +18,10 @@ describe('InclusionBatchVerifier', () => {
         assert.equal(batch.verify(i, hashes[i] as Buffer, proof), true, `n=${n} i=${i}`);
         // A wrong leaf, a wrong index or a changed proof hash fails, after a verified predecessor too.
         const other = hashes[(i + 1) % n] as Buffer;
-        assert.equal(batch.verify(i, other, proof), n === 1 ? true : verifyInclusion(i, n, other, proof, root));
+        assert.equal(
+          batch.verify(i, other, proof),
+          n === 1 ? true : verifyInclusion(i, n, other, proof, root),
+        );
         if (proof.length > 0) {
           const changed = proof.map((h) => Buffer.from(h));
           const last = changed.at(-1) as Buffer;

@@ -119,7 +119,8 @@ function importedKey(raw: Uint8Array): KeyObject {
   let key = importedKeys.get(id);
   if (key === undefined) {
     key = publicKeyFromRaw(raw);
-    if (importedKeys.size >= MAX_IMPORTED_KEYS) importedKeys.delete(importedKeys.keys().next().value as string);
+    if (importedKeys.size >= MAX_IMPORTED_KEYS)
+      importedKeys.delete(importedKeys.keys().next().value as string);
     importedKeys.set(id, key);
   }
   return key;
