@@ -22,7 +22,8 @@ const half = (x: number): number => Math.floor(x / 2);
 function sameSuffix(a: readonly Uint8Array[], b: readonly Uint8Array[], from: number): boolean {
   if (a.length !== b.length) return false;
   for (let i = from; i < a.length; i++) {
-    if (Buffer.compare(a[i] as Uint8Array, b[i] as Uint8Array) !== 0) return false;
+    // Parsers hand out the same buffer for a repeated hash line: identity is the common case.
+    if (a[i] !== b[i] && Buffer.compare(a[i] as Uint8Array, b[i] as Uint8Array) !== 0) return false;
   }
   return true;
 }

@@ -14,7 +14,7 @@ import {
   parseInclusionBlockStream,
 } from '../../../evidence/core/index.js';
 import { lines, memberBody } from '../archive.js';
-import { auditMismatch, type BundleLog, type BundleQuery, PATHS, receiptMismatch } from '../format.js';
+import { auditMismatch, type BundleLog, type BundleQuery, PATHS } from '../format.js';
 import type { ContentChecker } from './content.js';
 import type { Check } from './report.js';
 import type { SignaturePool } from './signature-pool.js';
@@ -23,18 +23,14 @@ export interface EntriesContext {
   file: string;
   root: string;
   log: BundleLog;
-  origin: string;
   checkpoint: Checkpoint;
   query: BundleQuery;
   check: Check;
-  /** Receipts only: verifies each receipt's signature. */
+  /** Receipts only: parses each receipt, checks it against the query and verifies its signature. */
   signatures?: SignaturePool;
   /** Receipts only: matches content lines to receipts. */
   content?: ContentChecker;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Reads proof blocks on demand; a malformed proofs file ends the proofs with one error. */
 class ProofCursor {
@@ -121,6 +117,11 @@ export async function verifyEntries(
         }
       }
       const text = line.toString('utf8');
+      if (log === 'receipts' && ctx.signatures !== undefined && ctx.content === undefined) {
+        // Parsing, the query and the signature are checked on the worker threads.
+        await ctx.signatures.add(where, text);
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -128,15 +129,14 @@ export async function verifyEntries(
         check.fail(`${where}: the entry is not JSON`);
         continue;
       }
-      const mismatch =
-        log === 'receipts' ? receiptMismatch(value, ctx.query) : auditMismatch(value, ctx.query);
-      if (mismatch !== undefined) check.fail(`${where}: outside the export's query: ${mismatch}`);
       if (log === 'receipts') {
-        const ext = isRecord(value) && isRecord(value.ext) ? value.ext : {};
-        if (ext.log !== ctx.origin) check.fail(`${where}: ext.log is not the receipts log ${ctx.origin}`);
-        await ctx.signatures?.add(count, text);
+        await ctx.signatures?.add(where, text);
         if (block !== undefined) await ctx.content?.receipt(block.index, value);
-      } else if (!canonicalBytes(value).equals(line)) {
+        continue;
+      }
+      const mismatch = auditMismatch(value, ctx.query);
+      if (mismatch !== undefined) check.fail(`${where}: outside the export's query: ${mismatch}`);
+      if (!canonicalBytes(value).equals(line)) {
         check.fail(`${where}: the audit event is not in RFC 8785 canonical form`);
       }
     }

@@ -1,11 +1,12 @@
 /**
- * Receipt signature verification on worker threads, one per core: an Ed25519 verification costs
- * about a hundred microseconds, so a bundle of a million receipts verifies in parallel. Batches keep
- * messages few; a bounded number in flight keeps memory flat.
+ * Receipt checks on worker threads, one per core (signature-worker.ts): an Ed25519 verification
+ * costs about a hundred microseconds, so a bundle of a million receipts verifies in parallel.
+ * Batches keep messages few; a bounded number in flight keeps memory flat.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PinnedKey, ReceiptVerificationError } from '../../../evidence/core/index.js';
+import type { PinnedKey } from '../../../evidence/core/index.js';
+import type { BundleQuery } from '../format.js';
 
 export interface SignatureBatch {
   id: number;
@@ -13,13 +14,13 @@ export interface SignatureBatch {
   items: string[];
 }
 
-/** null: valid; else the TECP errors. */
-export type SignatureResult = null | { errors: ReceiptVerificationError[] };
+/** null: the receipt is valid and matches; else what is wrong with it. */
+export type SignatureResult = null | { errors: string[] };
 
 const BATCH = 500;
 
 interface Pending {
-  lines: number[];
+  lines: string[];
   resolve: (results: SignatureResult[]) => void;
   reject: (err: Error) => void;
 }
@@ -41,20 +42,23 @@ export class SignaturePool {
   readonly #pending = new Map<number, Pending>();
   readonly #inFlight: Array<Promise<void>> = [];
   #next = 0;
-  #batch: { items: string[]; lines: number[] } = { items: [], lines: [] };
-  readonly #onResult: (line: number, result: NonNullable<SignatureResult>) => void;
+  #batch: { items: string[]; lines: string[] } = { items: [], lines: [] };
+  readonly #onResult: (where: string, result: NonNullable<SignatureResult>) => void;
   #failure: Error | undefined;
 
   /**
-   * @param keys the pinned receipt keys (archival mode)
-   * @param onResult called for every receipt that does not verify, with the number given to `add`
+   * @param checks the pinned receipt keys (archival mode), the export's query and the receipts log origin
+   * @param onResult called for every receipt with a problem, with the location given to `add`
    */
-  constructor(keys: PinnedKey[], onResult: (line: number, result: NonNullable<SignatureResult>) => void) {
+  constructor(
+    checks: { keys: PinnedKey[]; query: BundleQuery; origin: string },
+    onResult: (where: string, result: NonNullable<SignatureResult>) => void,
+  ) {
     this.#onResult = onResult;
     const size = Math.max(1, Math.min(4, availableParallelism()));
     this.#workers = Array.from({ length: size }, () => {
       const [entry, options] = workerEntry();
-      const worker = new Worker(entry, { ...options, workerData: { keys } });
+      const worker = new Worker(entry, { ...options, workerData: checks });
       worker.on('message', (msg: { id: number; results: SignatureResult[] }) => {
         const pending = this.#pending.get(msg.id);
         this.#pending.delete(msg.id);
@@ -69,10 +73,10 @@ export class SignaturePool {
     });
   }
 
-  /** Queues one receipt; waits when enough batches are in flight. */
-  async add(line: number, text: string): Promise<void> {
+  /** Queues one receipt (`where` names it in messages); waits when enough batches are in flight. */
+  async add(where: string, text: string): Promise<void> {
     this.#batch.items.push(text);
-    this.#batch.lines.push(line);
+    this.#batch.lines.push(where);
     if (this.#batch.items.length >= BATCH) await this.#flush();
   }
 
@@ -87,7 +91,7 @@ export class SignaturePool {
       this.#pending.set(id, { lines, resolve, reject });
     }).then((results) => {
       results.forEach((result, i) => {
-        if (result !== null) this.#onResult(lines[i] as number, result);
+        if (result !== null) this.#onResult(lines[i] as string, result);
       });
     });
     worker.postMessage({ id, items } satisfies SignatureBatch);

@@ -151,12 +151,12 @@ async function checkLog(
   }
   const signatures =
     log === 'receipts'
-      ? new SignaturePool(setup.receiptKeys, (line, result) => {
-          for (const e of result.errors)
-            check.fail(
-              `${PATHS.entries(log)} line ${line}: receipt ${e.code} ${e.field || '(receipt)'}: ${e.message}`,
-            );
-        })
+      ? new SignaturePool(
+          { keys: setup.receiptKeys, query: manifest.query, origin: manifest.logs.receipts?.origin ?? '' },
+          (where, result) => {
+            for (const e of result.errors) check.fail(`${where}: ${e}`);
+          },
+        )
       : undefined;
   try {
     const hasContent = log === 'receipts' && manifest.files.some((f) => f.path === PATHS.content);
@@ -165,7 +165,6 @@ async function checkLog(
         file,
         root,
         log,
-        origin: manifest.logs[log]?.origin ?? '',
         checkpoint,
         query: manifest.query,
         check,
