@@ -119,6 +119,9 @@ describe('RBAC: every route for every role', () => {
       'POST /api/v1/admin/scim-tokens',
       'POST /auth/break-glass',
       'GET /auth/bootstrap',
+      'POST /api/v1/compliance/exports',
+      'GET /api/v1/compliance/exports/:id/download',
+      'GET /api/v1/audit/export',
     ]) {
       assert.ok(keys.includes(route), route);
     }

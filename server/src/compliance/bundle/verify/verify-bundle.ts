@@ -74,7 +74,18 @@ export async function verifyBundle(file: string, pinned: PinnedMaterial = {}): P
       const log = BUNDLE_LOGS.find((l) => rel === PATHS.entries(l));
       if (log !== undefined) {
         if (setup === undefined) ({ manifest, setup } = prepare(checks, small, exportId ?? '', pinned));
-        const result = await checkLog(file, root, log, manifest, setup, checks, small, entry.body, content);
+        const result = await checkLog(
+          file,
+          root,
+          log,
+          manifest,
+          setup,
+          checks,
+          small,
+          entry.body,
+          content,
+          pinned.jwks !== undefined,
+        );
         seen.set(rel, result);
         counts[log] = result.count;
         continue;
@@ -142,6 +153,7 @@ async function checkLog(
   small: Map<string, Buffer>,
   body: AsyncIterable<Buffer>,
   content: ReturnType<typeof pinnedContent>,
+  pinnedJwks: boolean,
 ): Promise<{ sha256: string; bytes: number; count: number }> {
   const checkpoint = manifest && checkLogCheckpoints(checks, small, manifest, log, setup.verifiers[log]);
   const check = checks.get(`${log} entries`);
