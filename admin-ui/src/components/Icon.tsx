@@ -18,6 +18,7 @@ const PATHS = {
   cross: 'M5.5 5.5l9 9M14.5 5.5l-9 9',
   send: 'M3.5 10L16.5 4l-4 12.5-3-5.5z',
   stop: 'M6 6h8v8H6z',
+  export: 'M10 3v9M6.5 8.5L10 12l3.5-3.5M4 13.5v3h12v-3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

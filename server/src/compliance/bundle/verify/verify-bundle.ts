@@ -187,7 +187,9 @@ async function checkLog(
     );
     await signatures?.drain();
     if (log === 'receipts' && check.ok)
-      check.note(`${result.count} receipt signatures verify (archival mode, pinned key set)`);
+      check.note(
+        `${result.count} receipt signatures verify (archival mode, ${pinnedJwks ? 'the --jwks keys' : 'keys/jwks.json'})`,
+      );
     if (check.ok) check.note(`all ${result.count} entries match the query`);
     return result;
   } finally {
