@@ -145,7 +145,7 @@ describe('RBAC: every route for every role', () => {
             ? await browser.fetch(path)
             : await browser.send(route.method, path, withBody ? {} : undefined);
         const text = await res.text();
-        const code = res.headers.get('content-type')?.includes('json')
+        const code = res.headers.get('content-type')?.startsWith('application/json')
           ? (JSON.parse(text) as { error?: { code?: string } }).error?.code
           : undefined;
         const denied = res.status === 401 || (res.status === 403 && code === 'FORBIDDEN');
