@@ -13,23 +13,12 @@ import {
   signReceipt,
 } from '../src/evidence/core/index.js';
 import { type EvidenceModule, withConnection } from '../src/evidence/index.js';
-import { type TileWrite, TreeBuilder } from '../src/evidence/store/tree-builder.js';
+import { TreeBuilder } from '../src/evidence/store/tree-builder.js';
+import { writeTiles } from './evidence-bulk.js';
 
 const BATCH = 5000;
 const users = Array.from({ length: 200 }, () => randomUUID());
 const teams = Array.from({ length: 20 }, () => randomUUID());
-
-async function writeTiles(db: Knex, log: number, writes: TileWrite[]): Promise<void> {
-  if (writes.length === 0) return;
-  await withConnection(db, (c) =>
-    c.query(
-      `insert into log_tiles (log, level, idx, hashes)
-       select $1, t.level, t.idx, t.hashes from unnest($2::smallint[], $3::bigint[], $4::bytea[]) as t(level, idx, hashes)
-       on conflict (log, level, idx) do update set hashes = excluded.hashes`,
-      [log, writes.map((w) => w.level), writes.map((w) => w.index), writes.map((w) => w.hashes)],
-    ),
-  );
-}
 
 /**
  * Appends `count` signed receipts to the empty receipts log, their `ts` spread over the 50 s before

@@ -6,14 +6,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { CommandIo } from '../../evidence/cli/verify-command.js';
 import { type PinnedKey, parseVerifierKey } from '../../evidence/core/index.js';
 import { formatReport, reportJson } from '../bundle/verify/report.js';
+import { jwksKeys } from '../bundle/verify/setup.js';
 import { verifyBundle } from '../bundle/verify/verify-bundle.js';
-
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
 
 const defaultIo: CommandIo = {
   stdout: (t) => process.stdout.write(t),
@@ -57,19 +54,9 @@ async function pinnedJwks(path: string): Promise<PinnedKey[]> {
     if (err instanceof UsageError) throw err;
     throw new UsageError('--jwks is not JSON');
   }
-  const keys = (jwks as { keys?: unknown }).keys;
-  if (!Array.isArray(keys)) throw new UsageError('--jwks is not a JWKS ({"keys": [...]})');
-  return keys.flatMap((k: Record<string, unknown>) =>
-    k.kty === 'OKP' && k.crv === 'Ed25519' && typeof k.x === 'string'
-      ? [
-          {
-            publicKey: k.x,
-            ...(typeof k.nbf === 'number' ? { nbf: k.nbf } : {}),
-            ...(typeof k.exp === 'number' ? { exp: k.exp } : {}),
-          },
-        ]
-      : [],
-  );
+  if (!Array.isArray((jwks as { keys?: unknown }).keys))
+    throw new UsageError('--jwks is not a JWKS ({"keys": [...]})');
+  return jwksKeys(jwks);
 }
 
 /** Runs the command; returns the exit status. */

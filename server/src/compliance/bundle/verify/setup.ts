@@ -105,17 +105,10 @@ function verifierKeys(
   return keys;
 }
 
-/** The receipt keys of keys/jwks.json (or the pinned set). */
-function receiptKeys(checks: Checks, files: Map<string, Buffer>, pinned?: PinnedKey[]): PinnedKey[] {
-  const check = checks.get('keys');
-  let jwks: unknown;
-  try {
-    jwks = JSON.parse(text(files, PATHS.jwks) ?? '');
-  } catch {
-    check.fail(`${PATHS.jwks} is missing or not JSON`);
-  }
+/** The Ed25519 keys of a JWKS (`/.well-known/tecp-jwks`, keys/jwks.json) as a pinned key set. */
+export function jwksKeys(jwks: unknown): PinnedKey[] {
   const keys = isRecord(jwks) && Array.isArray(jwks.keys) ? jwks.keys.filter(isRecord) : [];
-  const own: PinnedKey[] = keys.flatMap((k) =>
+  return keys.flatMap((k) =>
     k.kty === 'OKP' && k.crv === 'Ed25519' && typeof k.x === 'string'
       ? [
           {
@@ -126,6 +119,18 @@ function receiptKeys(checks: Checks, files: Map<string, Buffer>, pinned?: Pinned
         ]
       : [],
   );
+}
+
+/** The receipt keys of keys/jwks.json (or the pinned set). */
+function receiptKeys(checks: Checks, files: Map<string, Buffer>, pinned?: PinnedKey[]): PinnedKey[] {
+  const check = checks.get('keys');
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text(files, PATHS.jwks) ?? '');
+  } catch {
+    check.fail(`${PATHS.jwks} is missing or not JSON`);
+  }
+  const own = jwksKeys(jwks);
   if (pinned === undefined) {
     check.note(`${own.length} receipt key(s) in ${PATHS.jwks}`);
     return own;
