@@ -11,6 +11,7 @@ import {
   INCLUSION_BLOCK_SEPARATOR,
   inclusionProofSubtrees,
   inclusionProofWith,
+  type SubtreeId,
 } from '../../evidence/core/index.js';
 import { type LogName, type TileStore, withConnection } from '../../evidence/index.js';
 import type { Db } from '../../platform/db/knex.js';
@@ -48,7 +49,17 @@ async function pageProofs(
   size: number,
   page: readonly SelectedEntry[],
 ): Promise<Buffer> {
-  const ids = page.flatMap((e) => inclusionProofSubtrees(e.index, size));
+  // Neighbouring entries share most of their paths: ask for each subtree once.
+  const seen = new Set<number>();
+  const ids: SubtreeId[] = [];
+  for (const e of page) {
+    for (const id of inclusionProofSubtrees(e.index, size)) {
+      const key = id.index * 64 + id.level;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ids.push(id);
+    }
+  }
   const lookup = await tiles.lookup(log, ids);
   return Buffer.from(
     page
