@@ -3,6 +3,12 @@ import type { ReactNode } from 'react';
 import type { IconName } from './components/Icon.js';
 import type { NavSection } from './components/Shell.js';
 import { BackendsPage } from './pages/admin/BackendsPage.js';
+import { ModelsPage } from './pages/admin/ModelsPage.js';
+import { QuotasPage } from './pages/admin/quotas/QuotasPage.js';
+import { SettingsPage } from './pages/admin/settings/SettingsPage.js';
+import { ConnectionPage } from './pages/admin/sso/ConnectionPage.js';
+import { SsoPage } from './pages/admin/sso/SsoPage.js';
+import { TestLoginPage } from './pages/admin/sso/TestLoginPage.js';
 import { TeamsPage } from './pages/admin/TeamsPage.js';
 import { UsageDashboard } from './pages/admin/UsageDashboard.js';
 import { UsersPage } from './pages/admin/UsersPage.js';
@@ -99,6 +105,41 @@ export const ROUTES: PageRoute[] = [
     render: (p) => <TeamsPage selectedId={p.id} />,
   },
   {
+    path: '/admin/quotas',
+    label: 'Quota plans',
+    icon: 'quota',
+    section: 'Administration',
+    requires: 'users:manage',
+    render: () => <QuotasPage />,
+  },
+  {
+    path: '/admin/quotas/:id',
+    section: 'Administration',
+    requires: 'users:manage',
+    render: (p) => <QuotasPage selectedId={p.id} />,
+  },
+  {
+    path: '/admin/sso',
+    label: 'SSO connections',
+    icon: 'sso',
+    section: 'Administration',
+    requires: 'idp:manage',
+    render: () => <SsoPage />,
+  },
+  {
+    path: '/admin/sso/connections/:name',
+    section: 'Administration',
+    requires: 'idp:manage',
+    render: (p) => <ConnectionPage name={p.name ?? ''} />,
+  },
+  {
+    // Where a test login's IdP callback lands (server/src/identity/idp/test-login.ts testLoginPage).
+    path: '/admin/sso/test-logins/:id',
+    section: 'Administration',
+    requires: 'idp:manage',
+    render: (p) => <TestLoginPage id={p.id ?? ''} />,
+  },
+  {
     path: '/admin/backends',
     label: 'Backends',
     icon: 'backends',
@@ -107,12 +148,28 @@ export const ROUTES: PageRoute[] = [
     render: () => <BackendsPage />,
   },
   {
+    path: '/admin/models',
+    label: 'Models',
+    icon: 'models',
+    section: 'Administration',
+    requires: 'backends:manage',
+    render: () => <ModelsPage />,
+  },
+  {
     path: '/admin/usage',
     label: 'Usage',
     icon: 'usage',
     section: 'Administration',
     requires: 'users:manage',
     render: () => <UsageDashboard />,
+  },
+  {
+    path: '/admin/settings',
+    label: 'Settings',
+    icon: 'settings',
+    section: 'Administration',
+    requires: 'settings:manage',
+    render: () => <SettingsPage />,
   },
   {
     path: '/audit/events',

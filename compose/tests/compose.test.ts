@@ -214,7 +214,9 @@ describe('vault-init', () => {
       assert.equal(read('vault-token'), 'hvs.stub-token');
       const scim = read('scim-token');
       assert.match(scim, /^[0-9a-f]{64}$/);
-      for (const f of ['database-url', 'oidc-connections', 'scim-token', 'vault-token']) {
+      const kek = read('content-kek');
+      assert.equal(Buffer.from(kek, 'base64').length, 32, 'the content KEK is 32 random bytes, base64');
+      for (const f of ['database-url', 'oidc-connections', 'scim-token', 'content-kek', 'vault-token']) {
         assert.equal(statSync(join(secrets, f)).mode & 0o777, 0o400, `${f} is readable by its owner only`);
       }
       const connections = JSON.parse(read('oidc-connections')) as Array<{
@@ -242,6 +244,7 @@ describe('vault-init', () => {
       await chmod(secrets, 0o700);
       await run('sh', [script], { env });
       assert.equal(read('scim-token'), scim, 'a re-run keeps the SCIM token');
+      assert.equal(read('content-kek'), kek, 'a re-run keeps the content key-encryption key');
       const calls = readFileSync(join(store, 'calls.log'), 'utf8');
       assert.equal(
         calls.match(/^write -f transit\/keys\/ai-la-receipts/gm)?.length,

@@ -5,6 +5,7 @@
 #   secret/ai-la/oidc       client-secret   OIDC client secret (the Keycloak realm uses the same)
 #                           connections     auth.oidc.connections of the appliance (JSON, holds the secret)
 #   secret/ai-la/scim       token           SCIM bearer token (random, kept across re-runs)
+#   secret/ai-la/content    kek             key-encryption key of retained content (random, kept)
 #   transit/keys/ai-la-receipts             Ed25519 key for evidence signing
 #   policy ai-la                            read the above, sign and verify with ai-la* keys
 #
@@ -37,6 +38,10 @@ if ! vault kv get -mount=secret ai-la/scim >/dev/null 2>&1; then
   token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   vault kv put -mount=secret ai-la/scim token="${token}"
 fi
+# Never regenerated: a new key-encryption key would make retained content unreadable.
+if ! vault kv get -mount=secret ai-la/content >/dev/null 2>&1; then
+  vault kv put -mount=secret ai-la/content kek="$(head -c 32 /dev/urandom | base64)"
+fi
 
 echo "vault-init: enabling Transit and the receipts signing key"
 if ! vault secrets list -format=json | grep -q '"transit/"'; then
@@ -56,6 +61,7 @@ render() {
 render database-url ai-la/database url
 render oidc-connections ai-la/oidc connections
 render scim-token ai-la/scim token
+render content-kek ai-la/content kek
 # A periodic token limited to the ai-la policy, for the appliance's own Vault client.
 vault token create -policy=ai-la -period=24h -display-name=ai-la -field=token > "${SECRETS_DIR}/vault-token.tmp"
 mv "${SECRETS_DIR}/vault-token.tmp" "${SECRETS_DIR}/vault-token"

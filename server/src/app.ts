@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { exportCaller, gatewayCaller, readScopeOf } from './access.js';
 import { createAuditModule } from './audit/index.js';
 import { createComplianceModule } from './compliance/index.js';
+import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
+import { createContentModule } from './content/index.js';
 import { createEvidenceModule } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
@@ -100,6 +102,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
     })
   ).service;
+  const content = await createContentModule({
+    db,
+    log,
+    config: config.content,
+    audit,
+    production: deps.runtime.production,
+    usageRetentionDays: config.gateway.usage.retentionDays,
+  });
+  const retention = createRetentionModule({
+    db,
+    log,
+    audit,
+    content: content.service,
+    config: config.retention,
+  });
   // Every route is declared in this registry with the access it requires (identity/rbac.ts).
   const routes = new RouteRegistry();
   const identity = await createIdentityModule({
@@ -127,6 +144,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     audit,
     evidence,
     caller: exportCaller,
+    content: content.service,
     registry: metrics.registry,
   });
   app.use(identity.authenticate);
@@ -139,13 +157,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declarePublicRoutes(evidenceRoutes);
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
+  const dataRoutes = routes.router();
+  content.declareRoutes(dataRoutes);
+  retention.declareRoutes(dataRoutes);
 
   const complianceRoutes = routes.router();
   compliance.declareRoutes(complianceRoutes);
 
-  app.use(platform.router, identity.router, evidenceRoutes.router, complianceRoutes.router);
+  app.use(
+    platform.router,
+    identity.router,
+    evidenceRoutes.router,
+    dataRoutes.router,
+    complianceRoutes.router,
+  );
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
+  app.use(routes.recordRouter('/api/v1/admin/models', 'backends:manage', gateway.modelsRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
   app.use(routes.recordRouter('/api/v1/user/usage', 'usage:own', gateway.usage.router));
   app.use(routes.recordRouter('/api/v1/admin/usage', 'users:manage', gateway.usage.adminRouter));
@@ -155,11 +183,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler);
   evidence.start();
+  retention.start();
   compliance.start();
   return {
     app,
     close: async () => {
       await compliance.stop();
+      await retention.stop();
       await gateway.close();
       await evidence.stop();
     },

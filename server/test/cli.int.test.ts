@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pino } from 'pino';
+import { createAuditModule } from '../src/audit/index.js';
+import { createContentModule } from '../src/content/index.js';
+import { createDb } from '../src/platform/db/knex.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { runCli } from './support/process.js';
 
@@ -74,6 +79,56 @@ describe('aila CLI', () => {
     assert.match(down.output, /reverted/);
     const after = await runCli(['migrate', 'status'], env);
     assert.match(after.output, /0 applied/);
+  });
+
+  test('content rewrap moves content keys from a retired key-encryption key to the current one', async () => {
+    const own = await createTestDatabase();
+    try {
+      const env = { AILA_DATABASE_URL: own.url, NODE_ENV: 'production' };
+      assert.equal((await runCli(['migrate', 'up'], env)).code, 0);
+      const oldKek = Buffer.alloc(32, 1).toString('base64');
+      const newKek = Buffer.alloc(32, 2).toString('base64');
+      const db = createDb(
+        {
+          pool: { min: 0, max: 2 },
+          ssl: { enabled: false, rejectUnauthorized: true },
+          statementTimeoutMs: 0,
+          migrateOnStart: false,
+          embedded: { dataDir: '', port: 0 },
+        },
+        own.url,
+      );
+      try {
+        const content = await createContentModule({
+          db,
+          log: pino({ level: 'silent' }),
+          config: { keyEncryptionKey: oldKek, previousKeyEncryptionKeys: [], keyCacheTtlMs: 0 },
+          audit: (await createAuditModule({ db })).service,
+          production: true,
+          usageRetentionDays: 90,
+        });
+        await content.service.seal(db, { userId: randomUUID(), teamId: randomUUID() }, Buffer.from('x'));
+      } finally {
+        await db.destroy();
+      }
+      const refused = await runCli(['content', 'rewrap'], {
+        ...env,
+        AILA_CONTENT_KEY_ENCRYPTION_KEY: newKek,
+      });
+      assert.equal(refused.code, 1);
+      assert.match(refused.output, /previousKeyEncryptionKeys/);
+      const moved = await runCli(['content', 'rewrap'], {
+        ...env,
+        AILA_CONTENT_KEY_ENCRYPTION_KEY: newKek,
+        AILA_CONTENT_PREVIOUS_KEY_ENCRYPTION_KEYS: JSON.stringify([oldKek]),
+      });
+      assert.equal(moved.code, 0, moved.output);
+      assert.match(moved.output, /^2 content keys re-wrapped/m);
+      const again = await runCli(['content', 'rewrap'], { ...env, AILA_CONTENT_KEY_ENCRYPTION_KEY: newKek });
+      assert.match(again.output, /^0 content keys re-wrapped/m);
+    } finally {
+      await own.drop();
+    }
   });
 
   test('serve refuses to start with pending migrations', async () => {

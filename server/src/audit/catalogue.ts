@@ -25,11 +25,15 @@ export const AUDIT_ACTIONS = {
   'scim.token_created': 'A SCIM provisioning token was created.',
   'scim.token_revoked': 'A SCIM provisioning token was revoked.',
   'idp.updated': 'An SSO connection was created, changed or removed.',
+  'idp.test_login':
+    'An admin ran a test sign-in against an SSO connection (no session, no change); failure: refused or failed.',
   'backend.updated': 'A model backend was added, changed, drained or re-enabled.',
   'quota.updated': 'A quota plan or assignment changed.',
   'settings.updated': 'An appliance setting changed.',
   'keys.rotated': 'A signing key was rotated.',
-  'content.read': 'Retained content was read through break-glass access.',
+  'content.read': 'Retained content was read through break-glass access (details carry the reason).',
+  'content.key_destroyed':
+    'The content key of a user or team was destroyed: their retained content can never be read again (crypto-shredding).',
   'compliance.export_requested': 'A compliance export was requested.',
   'compliance.export_downloaded': 'A compliance export bundle was downloaded.',
   'compliance.export_deleted': 'A compliance export was deleted.',

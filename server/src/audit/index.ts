@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { currentContext } from '../platform/context.js';
 import type { Db } from '../platform/db/knex.js';
+import { settingOrCreate } from '../platform/db/settings.js';
 import { type AuditEvent, type AuditInput, buildAuditEvent, hmacValue } from './event.js';
-import { insertAuditEvent, settingOrCreate } from './repository.js';
+import { insertAuditEvent } from './repository.js';
 
 export { AUDIT_ACTIONS, type AuditAction, type AuditOutcome } from './catalogue.js';
 export type { AuditEvent, AuditInput } from './event.js';

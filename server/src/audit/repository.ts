@@ -16,13 +16,3 @@ export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void>
     event: JSON.stringify(event),
   });
 }
-
-/** Reads a stored installation secret from settings, creating it with `create` on first use. */
-export async function settingOrCreate(db: Db, key: string, create: () => string): Promise<string> {
-  await db('settings')
-    .insert({ key, value: JSON.stringify(create()) })
-    .onConflict('key')
-    .ignore();
-  const row = (await db('settings').where({ key }).first('value')) as { value: string };
-  return row.value;
-}

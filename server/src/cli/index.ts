@@ -100,6 +100,12 @@ program
   .option('--scope <scopes>', 'space-separated API key scopes', 'gateway assistant')
   .action(async (opts: { url: string; scope?: string }) => (await import('./login.js')).loginCommand(opts));
 
+const content = program.command('content').description('retained content');
+content
+  .command('rewrap')
+  .description('re-wrap every content key under the current key-encryption key (after a rotation)')
+  .action(async () => (await import('./content.js')).rewrap());
+
 const admin = program.command('admin').description('administration on the appliance host');
 admin
   .command('bootstrap')

@@ -1,5 +1,7 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import { type Config, loadProcessConfig, type Runtime } from '../config/index.js';
-import { createVaultResolvers, type VaultReferenceResolver } from '../secrets/index.js';
+import { createVaultResolvers, openDynamicDatabase, type VaultReferenceResolver } from '../secrets/index.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -25,4 +27,18 @@ export async function loadConfigWithVault(): Promise<LoadedConfig> {
     vault?.vault.close();
     throw err;
   }
+}
+
+/**
+ * Opens the database a command works on: with dynamic credentials from Vault when they are
+ * configured (like the server), else the configured or embedded database.
+ */
+export async function openCommandDatabase(
+  loaded: LoadedConfig,
+  log: Logger,
+): Promise<{ db: Knex; close(): Promise<void> }> {
+  const { config, runtime, vault } = loaded;
+  if (config.secrets.database && vault) return openDynamicDatabase(config, vault.vault, log);
+  const { openDatabase } = await import('../platform/db/database.js');
+  return openDatabase(config.database, runtime, log);
 }

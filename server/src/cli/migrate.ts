@@ -1,21 +1,17 @@
 import { createLogger } from '../platform/logger.js';
-import { openDynamicDatabase } from '../secrets/index.js';
 import { fail } from './fail.js';
-import { loadConfigWithVault } from './load-config.js';
+import { loadConfigWithVault, openCommandDatabase } from './load-config.js';
 
 type Action = 'up' | 'down' | 'status';
 
 /** `aila migrate up|down|status` against the configured (or embedded) database. */
 export async function migrate(action: Action): Promise<void> {
-  const { config, runtime, vault } = await loadConfigWithVault().catch(fail);
+  const loaded = await loadConfigWithVault().catch(fail);
+  const { config, vault } = loaded;
   const log = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
-  const { openDatabase } = await import('../platform/db/database.js');
   const { migrateDown, migrateUp, migrationStatus } = await import('../platform/db/migrations.js');
   // The migration Job gets dynamic credentials from Vault like the server when they are configured.
-  const database = await (config.secrets.database && vault
-    ? openDynamicDatabase(config, vault.vault, log)
-    : openDatabase(config.database, runtime, log)
-  ).catch(fail);
+  const database = await openCommandDatabase(loaded, log).catch(fail);
   try {
     if (action === 'status') {
       const { applied, pending } = await migrationStatus(database.db);

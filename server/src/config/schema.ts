@@ -1,5 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { ComplianceConfig } from '../compliance/config-schema.js';
+import { RetentionConfig } from '../compliance/retention/config-schema.js';
+import { ContentConfig } from '../content/config-schema.js';
 import { EvidenceConfig } from '../evidence/config-schema.js';
 import { GatewayConfig } from '../gateway/config-schema.js';
 import { AuthConfig } from '../identity/config-schema.js';
@@ -215,6 +217,8 @@ export const ConfigSchema = Type.Object(
     secrets: SecretsConfig,
     evidence: EvidenceConfig,
     compliance: ComplianceConfig,
+    content: ContentConfig,
+    retention: RetentionConfig,
     dev: DevConfig,
   },
   { additionalProperties: false, $id: 'https://ai-la.dev/schemas/config.json', title: 'AI-LA configuration' },

@@ -13,8 +13,9 @@ import { quotaAdminRouter } from './limits/admin-router.js';
 import { type Caller, Limiter } from './limits/limiter.js';
 import { QuotaService } from './limits/quota-service.js';
 import { GatewayMetrics } from './metrics.js';
+import { modelCatalog } from './model-catalog.js';
 import type { OperationRecorder } from './operation.js';
-import { backendsAdminRouter, gatewayRouter } from './router.js';
+import { backendsAdminRouter, gatewayRouter, modelsAdminRouter } from './router.js';
 import { GatewayService } from './service.js';
 
 export type { BackendView } from './backends/backend.js';
@@ -22,6 +23,7 @@ export type { DnsResolver } from './backends/discovery.js';
 export { BackendConfig, GatewayConfig, UsageConfig } from './config-schema.js';
 export type { Caller } from './limits/limiter.js';
 export type { QuotaService } from './limits/quota-service.js';
+export type { CatalogModel } from './model-catalog.js';
 export type { CompletedOperation, GatewayOp, OperationRecorder, OperationStatus } from './operation.js';
 export type { GatewayService, ModelEntry } from './service.js';
 
@@ -52,6 +54,8 @@ export interface GatewayModule {
   router: Router;
   /** Backends admin API: mount under `/api/v1/admin/backends` behind backends:manage. */
   adminRouter: Router;
+  /** Models admin API: mount under `/api/v1/admin/models` behind backends:manage. */
+  modelsRouter: Router;
   /** Quota plans and assignments admin API: mount (e.g. `/api/v1/admin/quotas`) behind users:manage. */
   quotaRouter: Router;
   /** The usage module (its `router` for `/api/v1/user/usage`, `adminRouter` for admin queries). */
@@ -123,6 +127,9 @@ export async function createGatewayModule(deps: GatewayDeps): Promise<GatewayMod
   return {
     router: gatewayRouter(ctx, service, deps.guard),
     adminRouter: backendsAdminRouter(service, deps.caller),
+    modelsRouter: modelsAdminRouter(() =>
+      modelCatalog({ db: deps.db, config, backends: service.backends(), usage }),
+    ),
     quotaRouter: quotaAdminRouter(quotas, deps.caller),
     usage,
     service,

@@ -3,6 +3,7 @@ import { AppError } from '../platform/errors.js';
 import { validate } from '../platform/http/validate.js';
 import { type InferenceContext, inferenceHandler } from './inference.js';
 import type { Caller } from './limits/limiter.js';
+import type { CatalogModel } from './model-catalog.js';
 import {
   BackendParams,
   ChatCompletionBody,
@@ -80,6 +81,19 @@ export function backendsAdminRouter(service: GatewayService, caller: (req: Reque
   });
   router.post('/:id/enable', validate({ params: BackendParams }), async (req, res) => {
     res.json({ data: await service.enable(req.params.id as string, actor(req)) });
+  });
+  return router;
+}
+
+/**
+ * The models admin API (mounted by app.ts under `/api/v1/admin/models` behind backends:manage):
+ * `GET /` lists every model with its aliases, replicas, usage of the last 24 hours and the quota
+ * plans that restrict it.
+ */
+export function modelsAdminRouter(catalog: () => Promise<CatalogModel[]>): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    res.json({ data: await catalog() });
   });
   return router;
 }

@@ -55,3 +55,21 @@ export function cookieNames(insecure: boolean): { session: string; login: string
     ? { session: 'aila_session', login: 'aila_login', saml: 'aila_saml' }
     : { session: '__Host-aila_session', login: '__Host-aila_login', saml: '__Host-aila_saml' };
 }
+
+/**
+ * The `Set-Cookie` of a sign-in binding token (a sign-in or a test sign-in): the OIDC login cookie,
+ * or the SAML one, which must come back with the IdP's cross-site POST to the ACS and is therefore
+ * SameSite=None when Secure. It lives as long as a sign-in may take.
+ */
+export function bindingCookie(
+  options: { insecureCookies: boolean; loginTimeoutMs: number },
+  protocol: 'oidc' | 'saml',
+  token: string,
+): string {
+  const names = cookieNames(options.insecureCookies);
+  const secure = !options.insecureCookies;
+  const cookie = { secure, maxAgeSeconds: options.loginTimeoutMs / 1000 };
+  return protocol === 'saml'
+    ? serializeCookie(names.saml, token, { ...cookie, ...(secure ? { sameSite: 'None' as const } : {}) })
+    : serializeCookie(names.login, token, cookie);
+}

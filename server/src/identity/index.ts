@@ -7,6 +7,8 @@ import type { AuthConfig } from './config-schema.js';
 import type { ConnectionMapping } from './config-shared.js';
 import { deviceRoutes } from './device/routes.js';
 import { createDeviceService, type DeviceService } from './device/service.js';
+import { idpRoutes } from './idp/routes.js';
+import { createTestLoginService } from './idp/test-login.js';
 import { type ApiKeyService, createApiKeyService } from './keys/service.js';
 import { localRoutes } from './local/routes.js';
 import { createLocalAuthService, type LocalAuthService } from './local/service.js';
@@ -120,16 +122,25 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
   const sync = createScimSync({ audit, sessions, keys, mappingOf: (name) => mappings.get(name) });
   const device = createDeviceService({ db, audit, keys, config: auth.device, publicUrl });
   const local = createLocalAuthService({ db, audit, sessions, breakGlass: auth.breakGlass });
+  const testLogins = createTestLoginService({
+    db,
+    audit,
+    log,
+    oidc: connections,
+    saml: samlConnections,
+    loginTimeoutMs: auth.loginTimeoutMs,
+  });
 
   const r = routes.router();
-  authRoutes(r, { oidc, connections, saml, samlConnections, sessions, config: auth });
-  samlRoutes(r, { saml, sessions, config: auth });
+  authRoutes(r, { oidc, connections, saml, samlConnections, sessions, testLogins, config: auth });
+  samlRoutes(r, { saml, sessions, testLogins, config: auth });
   localRoutes(r, { local, sessions, config: auth });
   deviceRoutes(r, { device });
   meRoutes(r, { users, sessions, keys });
   adminRoutes(r, { users, keys, registry: routes });
   teamRoutes(r, { teams });
   scimTokenRoutes(r, { tokens: scimTokens });
+  idpRoutes(r, { db, oidc: connections, saml: samlConnections, testLogins, config: auth });
   // SCIM has its own router: its errors answer in the SCIM format (RFC 7644 §3.12).
   const scim = routes.router();
   scimRoutes(scim, {

@@ -9,6 +9,15 @@ export const SCIM_TOKEN_PREFIX = 'ailascim_';
 /** 256 bits from the CSPRNG, base64url: session tokens, login bindings, API key bodies. */
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
+const BINDING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A sign-in binding token (the value of the login cookie that ties a sign-in to its browser): the one
+ * the browser already holds, so parallel sign-ins in several tabs all work, else a new one.
+ */
+export const bindingOf = (current: string | undefined) =>
+  current && BINDING_TOKEN.test(current) ? current : randomToken();
+
 /**
  * SHA-256 (hex) of a high-entropy token. Enough for random 256-bit secrets: there is nothing to
  * brute-force, so a slow password hash would only cost time on every request.

@@ -126,6 +126,19 @@ export const ERROR_CATALOGUE = {
       'The bundle file no longer matches the SHA-256 recorded when it was written, so it was not served; create the export again.',
   },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
+  CONTENT_KEY_MISSING: {
+    status: 409,
+    message:
+      'Content cannot be retained: no key-encryption key is configured (content.keyEncryptionKey, see docs/data-protection.md).',
+  },
+  LEGAL_HOLD_ACTIVE: {
+    status: 409,
+    message: 'A legal hold covers this data; release the hold before deleting or shredding it.',
+  },
+  RETENTION_RUNNING: {
+    status: 409,
+    message: 'A retention run is in progress; try again when it has finished.',
+  },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   SHUTTING_DOWN: { status: 503, message: 'The service is shutting down.' },

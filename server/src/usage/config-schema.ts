@@ -26,7 +26,8 @@ export const UsageConfig = Type.Object(
     retentionDays: Type.Integer({
       minimum: 0,
       default: 90,
-      description: 'Per-call usage events older than this are deleted (daily rollups stay). 0 keeps them.',
+      description:
+        'Default retention of per-call usage events in days (daily rollups stay; 0 keeps them), until an admin sets `usage_days` in the retention settings. The daily retention job deletes them.',
     }),
   },
   {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { UsageConfig } from './config-schema.js';
 import { UsageRecorder } from './recorder.js';
-import { queryDaily } from './repository.js';
+import { queryDaily, recentByModel } from './repository.js';
 import { adminUsageRouter, ownUsageRouter } from './router.js';
 import type { UsageQuery, UsageRow, UsageTotals } from './types.js';
 
@@ -28,6 +28,8 @@ export interface UsageModule {
   adminRouter: Router;
   /** Programmatic queries over the daily rollup. */
   query(q: UsageQuery): Promise<{ rows: UsageRow[]; totals: UsageTotals }>;
+  /** Usage per requested model name (model or alias) since a point in time, from the per-call events. */
+  recentByModel(since: Date): Promise<Array<UsageTotals & { model: string }>>;
   /** Writes queued events now. */
   flush(): Promise<void>;
   /** Stops the timer and writes what is queued. */
@@ -43,6 +45,7 @@ export function createUsageModule(deps: UsageModuleDeps): UsageModule {
     router: ownUsageRouter(deps.db, deps.caller),
     adminRouter: adminUsageRouter(deps.db),
     query: (q) => queryDaily(deps.db, q),
+    recentByModel: (since) => recentByModel(deps.db, since),
     flush: () => recorder.flush(),
     close: () => recorder.close(),
   };

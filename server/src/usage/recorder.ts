@@ -1,10 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { UsageConfig } from './config-schema.js';
-import { addToDaily, dailyDeltas, insertEvents, purgeEvents } from './repository.js';
+import { addToDaily, dailyDeltas, insertEvents } from './repository.js';
 import type { UsageEvent } from './types.js';
-
-const PURGE_EVERY_MS = 3_600_000;
 
 /**
  * Records usage off the request path: events wait in memory and are written in batches (events and
@@ -15,7 +13,6 @@ export class UsageRecorder {
   private queue: UsageEvent[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private lastPurge = 0;
   private dropped = 0;
   private closed = false;
 
@@ -30,7 +27,6 @@ export class UsageRecorder {
     const tick = () => {
       this.timer = setTimeout(async () => {
         await this.flush().catch(() => {});
-        await this.purge();
         if (!this.closed) tick();
       }, this.config.flushIntervalMs);
       this.timer.unref();
@@ -78,18 +74,6 @@ export class UsageRecorder {
         this.log.warn({ err, waiting: this.queue.length }, 'usage batch not written: will retry');
         throw err;
       }
-    }
-  }
-
-  private async purge(): Promise<void> {
-    const days = this.config.retentionDays;
-    if (days === 0 || Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
-    this.lastPurge = Date.now();
-    try {
-      const deleted = await purgeEvents(this.db, days);
-      if (deleted > 0) this.log.info({ deleted, days }, 'old usage events deleted');
-    } catch (err) {
-      this.log.warn({ err }, 'usage retention purge failed');
     }
   }
 

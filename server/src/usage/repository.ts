@@ -103,13 +103,6 @@ export async function addToDaily(db: Db, deltas: readonly DailyDelta[]): Promise
     .merge(merge);
 }
 
-/** Deletes usage events older than `days` days (the rollup keeps their sums). */
-export async function purgeEvents(db: Db, days: number): Promise<number> {
-  return db('usage_events')
-    .where('started_at', '<', db.raw(`now() - make_interval(days => ?)`, [days]))
-    .delete();
-}
-
 const COLUMN = { day: 'day', user: 'user_id', team: 'team_id', model: 'model' } as const;
 
 interface TotalsRow {
@@ -171,6 +164,29 @@ export async function queryDaily(db: Db, q: UsageQuery): Promise<{ rows: UsageRo
     }),
     totals: totals(all ?? ZERO),
   };
+}
+
+/**
+ * Usage per requested model name (a model or an alias) since `since`, from the per-call events (the
+ * daily rollup cannot say "the last 24 hours"). Uses the `started_at` index.
+ */
+export async function recentByModel(db: Db, since: Date): Promise<Array<UsageTotals & { model: string }>> {
+  const rows = (await db('usage_events')
+    .where('started_at', '>=', since)
+    .groupBy('model')
+    .orderBy('model')
+    .select(
+      'model',
+      db.raw('count(*) as requests'),
+      db.raw(`count(*) filter (where status = 'error') as errors`),
+      db.raw(`count(*) filter (where status = 'cancelled') as cancelled`),
+      db.raw('coalesce(sum(prompt_tokens), 0) as prompt_tokens'),
+      db.raw('coalesce(sum(completion_tokens), 0) as completion_tokens'),
+      db.raw('coalesce(sum(latency_ms), 0) as latency_ms_sum'),
+      db.raw('coalesce(sum(ttft_ms), 0) as ttft_ms_sum'),
+      db.raw('count(ttft_ms) as ttft_count'),
+    )) as Array<TotalsRow & { model: string }>;
+  return rows.map((row) => ({ model: row.model, ...totals(row) }));
 }
 
 const ZERO: TotalsRow = Object.fromEntries(SUMMED.map((c) => [c, '0'])) as unknown as TotalsRow;

@@ -16,6 +16,7 @@ import {
   type ExportCaller,
 } from '../../src/compliance/index.js';
 import { loadConfig } from '../../src/config/index.js';
+import { type ContentModule, createContentModule } from '../../src/content/index.js';
 import { createEvidenceModule, type EvidenceModule } from '../../src/evidence/index.js';
 import { createDb } from '../../src/platform/db/knex.js';
 import { migrateUp } from '../../src/platform/db/migrations.js';
@@ -26,6 +27,8 @@ export interface Harness {
   db: Knex;
   evidence: EvidenceModule;
   audit: AuditService;
+  /** The content module (development key-encryption key); retention is off until a test turns it on. */
+  content: ContentModule;
   dir: string;
   /** The configuration variables of this harness (for another process on the same database). */
   env: Record<string, string>;
@@ -64,6 +67,14 @@ export async function openHarness(): Promise<Harness> {
     production: false,
   });
   const audit = (await createAuditModule({ db, appender: evidence.auditAppender })).service;
+  const content = await createContentModule({
+    db,
+    log,
+    config: config.content,
+    audit,
+    production: false,
+    usageRetentionDays: 30,
+  });
   evidence.start();
   const replicas: ComplianceModule[] = [];
   return {
@@ -71,6 +82,7 @@ export async function openHarness(): Promise<Harness> {
     db,
     evidence,
     audit,
+    content,
     dir: join(dir, 'exports'),
     env: { ...env, AILA_DATABASE_URL: database.url },
     async replica(overrides = {}) {
@@ -82,6 +94,7 @@ export async function openHarness(): Promise<Harness> {
         audit,
         evidence,
         caller: () => AUDITOR,
+        content: content.service,
       });
       replicas.push(module);
       return module;
@@ -136,9 +149,10 @@ export async function openHarness(): Promise<Harness> {
 export async function exportNow(
   module: ComplianceModule,
   body: Record<string, unknown> = {},
+  caller: ExportCaller = AUDITOR,
 ): Promise<{ id: string; status: string; file: string | null }> {
   const now = Date.now();
-  const row = await module.service.create(AUDITOR, {
+  const row = await module.service.create(caller, {
     from: new Date(now - 3600_000).toISOString(),
     to: new Date(now + 3600_000).toISOString(),
     ...body,

@@ -130,7 +130,8 @@ describe('OIDC sign-in against the development IdP', () => {
     assert.notEqual(second, first);
     const secondMe = await browser.json<Me>('/api/v1/me');
     assert.notEqual(secondMe.auth.session_id, firstMe.auth.session_id);
-    assert.equal(await sso.app.db('sessions').where({ id: firstMe.auth.session_id }).first(), undefined);
+    const replaced = await sso.app.db('sessions').where({ id: firstMe.auth.session_id }).first();
+    assert.equal(replaced.end_reason, 'logout', 'the replaced session has ended');
   });
 
   test('return_to must be a same-origin path', async () => {
@@ -163,7 +164,9 @@ describe('OIDC sign-in against the development IdP', () => {
     assert.equal(url.searchParams.get('client_id'), 'ai-la');
     assert.equal(url.searchParams.get('post_logout_redirect_uri'), `${PUBLIC_URL}/`);
     assert.equal(browser.cookies.has('__Host-aila_session'), false);
-    assert.equal(await sso.app.db('sessions').where({ id: me.auth.session_id }).first(), undefined);
+    const ended = await sso.app.db('sessions').where({ id: me.auth.session_id }).first();
+    assert.equal(ended.end_reason, 'logout');
+    assert.equal((await browser.fetch('/api/v1/me')).status, 401, 'an ended session never authenticates');
     const logout = (await auditRows('auth.logout')).at(-1);
     assert.equal(logout?.actor_id, me.user.id);
   });

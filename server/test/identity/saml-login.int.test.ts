@@ -181,7 +181,8 @@ describe('SAML 2.0 sign-in against a samlify IdP', () => {
     const verified = await fx.idp.verifyLogoutResponse(fx.sp, answer);
     assert.equal(verified.extract.response?.inResponseTo !== undefined, true);
     assert.equal(browser.cookies.has('__Host-aila_session'), false);
-    assert.equal(await fx.app.db('sessions').where({ id: me.auth.session_id }).first(), undefined);
+    const ended = await fx.app.db('sessions').where({ id: me.auth.session_id }).first();
+    assert.equal(ended.end_reason, 'idp_logout');
     const logout = await fx.app
       .db('audit_events')
       .where({ action: 'auth.logout', actor_id: me.user.id })

@@ -89,7 +89,9 @@ describe('sessions', () => {
     const res = await browser.fetch('/api/v1/me');
     assert.equal(res.status, 401);
     assert.equal(await errorCode(res), 'SESSION_EXPIRED');
-    assert.equal(await sessionRow(auth.session_id), undefined);
+    const ended = await sessionRow(auth.session_id);
+    assert.equal(ended.end_reason, 'expired', 'kept as sign-in history, marked ended');
+    assert.ok(ended.ended_at instanceof Date);
   });
 
   test('activity keeps a session alive, with at most one write per minute', async () => {

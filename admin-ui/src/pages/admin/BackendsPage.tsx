@@ -12,7 +12,10 @@ import { formatMs, formatNumber } from '../../lib/format.js';
 /** The health view refreshes on its own while the page is open. */
 const REFRESH_MS = 5000;
 
-export function healthOf(b: BackendView): { label: string; tone: 'success' | 'warning' | 'danger' | 'info' } {
+export function healthOf(b: Pick<BackendView, 'drained' | 'up' | 'circuit' | 'routable'>): {
+  label: string;
+  tone: 'success' | 'warning' | 'danger' | 'info';
+} {
   if (b.drained) return { label: 'Drained', tone: 'info' };
   if (!b.up) return { label: 'Down', tone: 'danger' };
   if (b.circuit === 'open') return { label: 'Circuit open', tone: 'danger' };

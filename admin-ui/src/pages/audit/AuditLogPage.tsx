@@ -1,9 +1,10 @@
 /** Audit log viewer: every administrative and security action, newest first, with filters and details. */
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { type AuditItem, type AuditSearch, evidence } from '../../api/evidence.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Badge, ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
-import { Card, PageHeader } from '../../components/Page.js';
+import { PageHeader } from '../../components/Page.js';
+import { cursorRows, ResultsTable } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useCursorList } from '../../hooks/use-cursor-list.js';
 import { shortId } from '../../lib/format.js';
@@ -15,6 +16,15 @@ import { compact, localToIso, useUrlFilters } from './filters.js';
 const PAGE = 50;
 const KEYS = ['from', 'to', 'action', 'actor', 'target', 'outcome'] as const;
 const BASE = '/audit/events';
+const COLUMNS = [
+  { label: 'Time' },
+  { label: 'Action' },
+  { label: 'Outcome' },
+  { label: 'Actor' },
+  { label: 'Target' },
+  { label: 'Log' },
+  { label: 'Actions', hidden: true },
+];
 
 export function AuditLogPage({ selectedId }: { selectedId?: string }) {
   const navigate = useNavigate();
@@ -44,7 +54,6 @@ export function AuditLogPage({ selectedId }: { selectedId?: string }) {
   }
 
   const set = (field: (typeof KEYS)[number]) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
-  const { first, items } = list;
   return (
     <div className="page page-wide">
       <PageHeader
@@ -119,85 +128,54 @@ export function AuditLogPage({ selectedId }: { selectedId?: string }) {
       </form>
       <div className="stack">
         {problem && <ErrorAlert error={new Error(problem)} />}
-        <Card flush>
-          <ErrorAlert error={first.error} />
-          {first.loading && !first.data && <Loading />}
-          {first.data && items.length === 0 && (
-            <EmptyState title="No events match">Widen the period or clear a filter.</EmptyState>
+        <ResultsTable
+          columns={COLUMNS}
+          {...cursorRows(list)}
+          label="Audit events"
+          empty={{ title: 'No events match', hint: 'Widen the period or clear a filter.' }}
+          renderRow={({ event: e, log_index }) => (
+            <tr key={e.id} aria-selected={e.id === selectedId}>
+              <td className="nowrap">
+                <Time value={e.ts} />
+              </td>
+              <td className="mono">{e.action}</td>
+              <td>
+                <Badge tone={outcomeTone(e.outcome)}>{e.outcome}</Badge>
+              </td>
+              <td>
+                <span className="subtle">{e.actor.type}</span>{' '}
+                <span className="mono" title={e.actor.id}>
+                  {shortId(e.actor.id)}
+                </span>
+              </td>
+              <td>
+                {e.target ? (
+                  <>
+                    <span className="subtle">{e.target.type}</span>{' '}
+                    <span className="mono" title={e.target.id}>
+                      {shortId(e.target.id)}
+                    </span>
+                  </>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="mono">
+                {log_index === null ? <Badge tone="info">pending</Badge> : `#${log_index}`}
+              </td>
+              <td className="actions">
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  onClick={() => navigate(`${BASE}/${e.id}${filters.search}`, { keepScroll: true })}
+                  aria-label={`Details of ${e.action} at ${new Date(e.ts).toISOString()}`}
+                >
+                  Details
+                </button>
+              </td>
+            </tr>
           )}
-          {items.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Log</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map(({ event: e, log_index }) => (
-                    <tr key={e.id} aria-selected={e.id === selectedId}>
-                      <td className="nowrap">
-                        <Time value={e.ts} />
-                      </td>
-                      <td className="mono">{e.action}</td>
-                      <td>
-                        <Badge tone={outcomeTone(e.outcome)}>{e.outcome}</Badge>
-                      </td>
-                      <td>
-                        <span className="subtle">{e.actor.type}</span>{' '}
-                        <span className="mono" title={e.actor.id}>
-                          {shortId(e.actor.id)}
-                        </span>
-                      </td>
-                      <td>
-                        {e.target ? (
-                          <>
-                            <span className="subtle">{e.target.type}</span>{' '}
-                            <span className="mono" title={e.target.id}>
-                              {shortId(e.target.id)}
-                            </span>
-                          </>
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td className="mono">
-                        {log_index === null ? <Badge tone="info">pending</Badge> : `#${log_index}`}
-                      </td>
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="btn btn-sm"
-                          onClick={() => navigate(`${BASE}/${e.id}${filters.search}`, { keepScroll: true })}
-                          aria-label={`Details of ${e.action} at ${new Date(e.ts).toISOString()}`}
-                        >
-                          Details
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {list.cursor && (
-            <div className="pagination">
-              <span>{items.length} shown</span>
-              <button type="button" className="btn btn-sm" onClick={() => void list.loadMore()}>
-                Load more
-              </button>
-            </div>
-          )}
-          <ErrorAlert error={list.moreError} />
-        </Card>
+        />
       </div>
       <AuditDrawer
         id={selectedId}

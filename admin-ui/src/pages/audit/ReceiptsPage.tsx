@@ -2,9 +2,10 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { evidence, type ReceiptSearch, type ReceiptSummary } from '../../api/evidence.js';
 import { statusTone } from '../../components/evidence/ReceiptPanel.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Badge, ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
-import { Card, PageHeader } from '../../components/Page.js';
+import { PageHeader } from '../../components/Page.js';
+import { cursorRows, ResultsTable } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useCursorList } from '../../hooks/use-cursor-list.js';
 import { shortId } from '../../lib/format.js';
@@ -16,6 +17,15 @@ const OPS = ['chat_completions', 'completions', 'embeddings', 'generate', 'analy
 const PAGE = 50;
 const KEYS = ['from', 'to', 'user', 'team', 'model', 'op', 'status'] as const;
 const BASE = '/audit/receipts';
+const COLUMNS = [
+  { label: 'Receipt' },
+  { label: 'Time' },
+  { label: 'Operation' },
+  { label: 'Model' },
+  { label: 'User' },
+  { label: 'Outcome' },
+  { label: 'Actions', hidden: true },
+];
 
 export function ReceiptsPage({ selectedId }: { selectedId?: string }) {
   const navigate = useNavigate();
@@ -32,7 +42,6 @@ export function ReceiptsPage({ selectedId }: { selectedId?: string }) {
     (cursor) => evidence.receipts({ ...query, limit: PAGE, ...(cursor ? { cursor } : {}) }),
     [query],
   );
-  const { first, items, cursor } = list;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -125,71 +134,40 @@ export function ReceiptsPage({ selectedId }: { selectedId?: string }) {
       </form>
       <div className="stack">
         {problem && <ErrorAlert error={new Error(problem)} />}
-        <Card flush>
-          <ErrorAlert error={first.error} />
-          {first.loading && !first.data && <Loading />}
-          {first.data && items.length === 0 && (
-            <EmptyState title="No receipts match">Widen the period or clear a filter.</EmptyState>
+        <ResultsTable
+          columns={COLUMNS}
+          {...cursorRows(list)}
+          label="Receipts"
+          empty={{ title: 'No receipts match', hint: 'Widen the period or clear a filter.' }}
+          renderRow={(r) => (
+            <tr key={r.pending_id} aria-selected={r.id === selectedId}>
+              <td className="mono">
+                {r.index === null ? <Badge tone="info">pending</Badge> : `#${r.index}`}
+              </td>
+              <td>
+                <Time value={r.ts} />
+              </td>
+              <td>{r.op}</td>
+              <td className="mono">{r.model}</td>
+              <td className="mono" title={r.subject}>
+                {shortId(r.subject)}
+              </td>
+              <td>
+                <Badge tone={statusTone(r.status)}>{r.status}</Badge>
+              </td>
+              <td className="actions">
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  onClick={() => navigate(`${BASE}/${r.id}${filters.search}`, { keepScroll: true })}
+                  aria-label={`Open receipt ${r.id}`}
+                >
+                  Open
+                </button>
+              </td>
+            </tr>
           )}
-          {items.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Receipt</th>
-                    <th scope="col">Time</th>
-                    <th scope="col">Operation</th>
-                    <th scope="col">Model</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((r) => (
-                    <tr key={r.pending_id} aria-selected={r.id === selectedId}>
-                      <td className="mono">
-                        {r.index === null ? <Badge tone="info">pending</Badge> : `#${r.index}`}
-                      </td>
-                      <td>
-                        <Time value={r.ts} />
-                      </td>
-                      <td>{r.op}</td>
-                      <td className="mono">{r.model}</td>
-                      <td className="mono" title={r.subject}>
-                        {shortId(r.subject)}
-                      </td>
-                      <td>
-                        <Badge tone={statusTone(r.status)}>{r.status}</Badge>
-                      </td>
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="btn btn-sm"
-                          onClick={() => navigate(`${BASE}/${r.id}${filters.search}`, { keepScroll: true })}
-                          aria-label={`Open receipt ${r.id}`}
-                        >
-                          Open
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {cursor && (
-            <div className="pagination">
-              <span>{items.length} shown</span>
-              <button type="button" className="btn btn-sm" onClick={() => void list.loadMore()}>
-                Load more
-              </button>
-            </div>
-          )}
-          <ErrorAlert error={list.moreError} />
-        </Card>
+        />
       </div>
       <ReceiptDrawer
         id={selectedId}

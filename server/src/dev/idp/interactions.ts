@@ -109,8 +109,10 @@ export function createInteractionHandler(deps: InteractionDeps): InteractionHand
   }
 
   async function finish(req: IncomingMessage, res: ServerResponse, result: InteractionResults) {
-    // A fresh result per step: the login step and the consent step each submit only their own part.
-    await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+    // The login step starts a fresh result; the consent step keeps the login it follows, so a request
+    // with prompt=login does not ask for the login again once consent is given (oidc-provider resumes
+    // with pending prompts = requested prompts minus the result's).
+    await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: 'consent' in result });
   }
 
   async function showOrConsent(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {

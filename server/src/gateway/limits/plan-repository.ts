@@ -118,6 +118,17 @@ export async function countAssignments(db: Db, planId: string): Promise<number> 
   return Number(row?.count ?? 0);
 }
 
+/** How many subjects each plan is assigned to, by plan id. */
+export async function assignmentCounts(db: Db): Promise<Map<string, number>> {
+  const rows = (await db('quota_assignments')
+    .groupBy('plan_id')
+    .select('plan_id', db.raw('count(*) as n'))) as Array<{
+    plan_id: string;
+    n: string;
+  }>;
+  return new Map(rows.map((r) => [r.plan_id, Number(r.n)]));
+}
+
 interface AssignmentRow {
   subject_type: SubjectType;
   subject_id: string;

@@ -5,6 +5,14 @@ import type { AuditService } from '../../audit/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { AdminActor } from '../backends/manager.js';
 import {
+  type Consumption,
+  consumptionOf,
+  type Subject,
+  type SubjectLabel,
+  subjectLabels,
+} from './consumption-repository.js';
+import {
+  assignmentCounts,
   countAssignments,
   deleteAssignment,
   deletePlan,
@@ -63,13 +71,26 @@ export const presentPlan = (p: QuotaPlan) => ({
   updated_at: p.updatedAt.toISOString(),
 });
 
-/** An assignment as the admin API shows it. */
-export const presentAssignment = (a: QuotaAssignment) => ({
+/** An assignment as the admin API shows it, with its subject's label when known (null: deleted). */
+export const presentAssignment = (a: QuotaAssignment, label?: SubjectLabel) => ({
   subject_type: a.subjectType,
   subject_id: a.subjectId,
+  subject_label: label?.label ?? null,
+  subject_detail: label?.detail ?? null,
   plan_id: a.planId,
   plan_name: a.planName,
   created_at: a.createdAt.toISOString(),
+});
+
+const windowOf = (used: number, limit: number | null) => ({ used, limit });
+
+/** A subject's consumption next to its plan's limits (a null limit: unlimited). */
+export const presentConsumption = (plan: QuotaPlan, c: Consumption) => ({
+  requests_per_minute: windowOf(c.requestsThisMinute, plan.requestsPerMinute),
+  tokens_per_minute: windowOf(c.tokensThisMinute, plan.tokensPerMinute),
+  tokens_per_day: windowOf(c.tokensToday, plan.tokensPerDay),
+  tokens_per_month: windowOf(c.tokensThisMonth, plan.tokensPerMonth),
+  concurrent_streams: windowOf(c.streams, plan.maxConcurrentStreams),
 });
 
 /**
@@ -106,6 +127,28 @@ export class QuotaService {
 
   listPlans(): Promise<QuotaPlan[]> {
     return listPlans(this.db);
+  }
+
+  /** How many subjects each plan is assigned to. */
+  assignmentCounts(): Promise<Map<string, number>> {
+    return assignmentCounts(this.db);
+  }
+
+  /** Labels of assignment subjects (users, teams, API keys), by `<type>:<id>`. */
+  labels(subjects: readonly Subject[]): Promise<Map<string, SubjectLabel>> {
+    return subjectLabels(this.db, subjects);
+  }
+
+  /** The subjects of a plan with what each used in the windows the plan limits. */
+  async consumption(planId: string) {
+    const plan = await this.getPlan(planId);
+    const assignments = await listAssignments(this.db, { planId });
+    const subjects = assignments.map((a) => ({ type: a.subjectType, id: a.subjectId }));
+    const [used, labels] = await Promise.all([
+      consumptionOf(this.db, subjects),
+      subjectLabels(this.db, subjects),
+    ]);
+    return { plan, assignments, used, labels };
   }
 
   async getPlan(id: string): Promise<QuotaPlan> {

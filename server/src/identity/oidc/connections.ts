@@ -41,6 +41,16 @@ export class OidcConnection {
     return this.#client;
   }
 
+  /**
+   * Discovers again now, bypassing the cached configuration (the connections page checks the IdP
+   * live); a success also refreshes the cache sign-ins use.
+   */
+  async probe(): Promise<client.Configuration> {
+    const configuration = await this.discover();
+    this.#client = Promise.resolve(configuration);
+    return configuration;
+  }
+
   private async discover(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret, tokenEndpointAuthMethod, allowInsecureHttp } = this.config;
     const auth =

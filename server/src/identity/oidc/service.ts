@@ -7,10 +7,11 @@ import { AppError } from '../../platform/errors.js';
 import { LoginFailure } from '../errors.js';
 import type { SessionService } from '../sessions/service.js';
 import { completeSignIn, recordSignInFailure } from '../sign-in/complete.js';
-import { randomToken, sha256Hex } from '../tokens.js';
+import { bindingOf, sha256Hex } from '../tokens.js';
 import { readProfile } from './claims.js';
 import type { OidcConnection, OidcConnections } from './connections.js';
-import { classifyLoginError, discoveryFailure } from './failures.js';
+import { authorizationRequest, discoveredClient, redeemCallback } from './exchange.js';
+import { classifyLoginError } from './failures.js';
 import {
   consumeLoginState,
   deleteExpiredLoginStates,
@@ -59,17 +60,11 @@ export interface OidcServiceDeps {
   log: Logger;
 }
 
-const BINDING = /^[A-Za-z0-9_-]{43}$/;
-
 /** Creates the OIDC sign-in service (authorization code flow with PKCE, OIDC Core 1.0 §3.1). */
 export function createOidcService(deps: OidcServiceDeps): OidcService {
   const { db, connections, log } = deps;
 
-  const clientOf = (connection: OidcConnection) =>
-    connection.client().catch((err: unknown) => {
-      log.warn({ err, connection: connection.name }, 'OIDC discovery failed');
-      throw discoveryFailure();
-    });
+  const clientOf = (connection: OidcConnection) => discoveredClient(connection, log);
 
   async function complete(input: FinishLogin) {
     const connection = connections.byName(input.connection);
@@ -88,23 +83,12 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
       throw new LoginFailure('SSO_LOGIN_EXPIRED', 'login_expired');
 
     const config = await clientOf(connection);
-    const callbackUrl = new URL(connection.redirectUri);
-    callbackUrl.search = input.query.toString();
-    const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: login.code_verifier,
-      expectedState: state,
-      expectedNonce: login.nonce,
-      idTokenExpected: true,
+    const { subject, claims } = await redeemCallback(config, connection, input.query, {
+      state,
+      nonce: login.nonce,
+      codeVerifier: login.code_verifier,
     });
-    const idToken = tokens.claims();
-    if (!idToken) throw new LoginFailure('SSO_FAILED', 'id_token_missing');
-    let claims: Record<string, unknown> = { ...idToken };
-    if (config.serverMetadata().userinfo_endpoint) {
-      // OIDC Core 1.0 §5.3.2: the UserInfo sub must equal the ID token's.
-      const userinfo = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
-      claims = { ...claims, ...userinfo };
-    }
-    const profile = readProfile(connection.config, idToken.sub, claims);
+    const profile = readProfile(connection.config, subject, claims);
     if (typeof profile === 'string') throw new LoginFailure('SSO_FAILED', profile);
     const signedIn = await completeSignIn(deps, {
       method: 'oidc',
@@ -140,34 +124,25 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
         ]);
       }
       const config = await clientOf(connection);
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const codeVerifier = client.randomPKCECodeVerifier();
-      const bindingToken =
-        input.bindingToken && BINDING.test(input.bindingToken) ? input.bindingToken : randomToken();
+      const request = await authorizationRequest(
+        config,
+        connection,
+        input.email ? { login_hint: input.email } : {},
+      );
+      const bindingToken = bindingOf(input.bindingToken);
       const now = new Date();
       await deleteExpiredLoginStates(db, now);
       await insertLoginState(db, {
         id: randomUUID(),
-        state_hash: sha256Hex(state),
+        state_hash: sha256Hex(request.state),
         binding_hash: sha256Hex(bindingToken),
         connection: connection.name,
-        nonce,
-        code_verifier: codeVerifier,
+        nonce: request.nonce,
+        code_verifier: request.codeVerifier,
         return_to: returnTo,
         expires_at: new Date(now.getTime() + deps.loginTimeoutMs),
       });
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: connection.redirectUri,
-        scope: connection.config.scopes.join(' '),
-        state,
-        nonce,
-        // RFC 7636 §4.2: S256 challenge; the verifier stays on the server until the token request.
-        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-        ...(input.email ? { login_hint: input.email } : {}),
-      });
-      return { redirectUrl: url.href, bindingToken };
+      return { redirectUrl: request.url, bindingToken };
     },
 
     async finish(input) {

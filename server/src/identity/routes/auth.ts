@@ -1,6 +1,7 @@
 import { AppError } from '../../platform/errors.js';
 import type { AuthConfig } from '../config-schema.js';
-import { cookieNames, parseCookies, serializeCookie } from '../cookies.js';
+import { bindingCookie, cookieNames, parseCookies } from '../cookies.js';
+import { type TestLoginService, testLoginPage } from '../idp/test-login.js';
 import { domainOf } from '../oidc/claims.js';
 import type { OidcConnections } from '../oidc/connections.js';
 import type { OidcService } from '../oidc/service.js';
@@ -17,6 +18,7 @@ export interface AuthRoutesDeps {
   saml: SamlService;
   samlConnections: SamlConnections;
   sessions: SessionService;
+  testLogins: TestLoginService;
   config: AuthConfig;
 }
 
@@ -54,10 +56,9 @@ function targetOf(
  * `/auth/logout`.
  */
 export function authRoutes(r: DeclaredRouter, deps: AuthRoutesDeps): void {
-  const { oidc, connections, saml, samlConnections, sessions, config } = deps;
+  const { oidc, connections, saml, samlConnections, sessions, testLogins, config } = deps;
   const names = cookieNames(config.session.insecureCookies);
-  const secure = !config.session.insecureCookies;
-  const loginCookie = { secure, maxAgeSeconds: config.loginTimeoutMs / 1000 };
+  const binding = { insecureCookies: config.session.insecureCookies, loginTimeoutMs: config.loginTimeoutMs };
 
   r.get('/auth/connections', 'public', (_req, res) => {
     res.json({
@@ -90,14 +91,7 @@ export function authRoutes(r: DeclaredRouter, deps: AuthRoutesDeps): void {
           bindingToken: cookies.get(names.saml),
         });
         redirectUrl = started.redirectUrl;
-        // The IdP answers with a cross-site POST: only a SameSite=None cookie comes back with it.
-        res.append(
-          'set-cookie',
-          serializeCookie(names.saml, started.bindingToken, {
-            ...loginCookie,
-            ...(secure ? { sameSite: 'None' as const } : {}),
-          }),
-        );
+        res.append('set-cookie', bindingCookie(binding, 'saml', started.bindingToken));
       } else {
         const started = await oidc.start({
           connection: target.name,
@@ -106,7 +100,7 @@ export function authRoutes(r: DeclaredRouter, deps: AuthRoutesDeps): void {
           bindingToken: cookies.get(names.login),
         });
         redirectUrl = started.redirectUrl;
-        res.append('set-cookie', serializeCookie(names.login, started.bindingToken, loginCookie));
+        res.append('set-cookie', bindingCookie(binding, 'oidc', started.bindingToken));
       }
       res.setHeader('cache-control', 'no-store');
       res.redirect(302, redirectUrl);
@@ -118,17 +112,29 @@ export function authRoutes(r: DeclaredRouter, deps: AuthRoutesDeps): void {
     'public',
     ...handle({ params: ConnectionParams }, async (req, res) => {
       const cookies = parseCookies(req.get('cookie'));
+      // The raw query, exactly as the IdP sent it (code, state, iss or error).
+      const query = new URL(req.originalUrl, 'http://callback.invalid').searchParams;
+      res.setHeader('cache-control', 'no-store');
+      // A test sign-in comes back here too (the registered redirect URI), and never opens a session.
+      const test = await testLogins.finishOidc({
+        connection: req.params.connection,
+        query,
+        bindingToken: cookies.get(names.login),
+        caller: { userId: req.auth?.userId, ip: req.ip },
+      });
+      if (test) {
+        res.redirect(302, testLoginPage(test.id));
+        return;
+      }
       const result = await oidc.finish({
         connection: req.params.connection,
-        // The raw query, exactly as the IdP sent it (code, state, iss or error).
-        query: new URL(req.originalUrl, 'http://callback.invalid').searchParams,
+        query,
         bindingToken: cookies.get(names.login),
         previousSessionToken: cookies.get(names.session),
         userAgent: req.get('user-agent') ?? '',
         ip: req.ip,
       });
       sessions.setCookie(res, result.sessionToken);
-      res.setHeader('cache-control', 'no-store');
       res.redirect(302, result.returnTo);
     }),
   );

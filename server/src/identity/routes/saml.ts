@@ -1,6 +1,7 @@
 import express from 'express';
 import type { AuthConfig } from '../config-schema.js';
 import { cookieNames, parseCookies, serializeCookie } from '../cookies.js';
+import { type TestLoginService, testLoginPage } from '../idp/test-login.js';
 import { type DeclaredRouter, handle } from '../route-registry.js';
 import type { SamlService } from '../saml/service.js';
 import { ConnectionParams } from '../schemas.js';
@@ -10,6 +11,7 @@ import type { SessionService } from '../sessions/service.js';
 export interface SamlRoutesDeps {
   saml: SamlService;
   sessions: SessionService;
+  testLogins: TestLoginService;
   config: AuthConfig;
 }
 
@@ -28,7 +30,7 @@ function queryOf(originalUrl: string): { raw: string; fields: Record<string, str
 }
 
 /** The SAML service provider endpoints under `/auth/saml/:connection`. */
-export function samlRoutes(r: DeclaredRouter, { saml, sessions, config }: SamlRoutesDeps): void {
+export function samlRoutes(r: DeclaredRouter, { saml, sessions, testLogins, config }: SamlRoutesDeps): void {
   const names = cookieNames(config.session.insecureCookies);
   const secure = !config.session.insecureCookies;
 
@@ -47,6 +49,18 @@ export function samlRoutes(r: DeclaredRouter, { saml, sessions, config }: SamlRo
     form,
     ...handle({ params: ConnectionParams }, async (req, res) => {
       const cookies = parseCookies(req.get('cookie'));
+      res.setHeader('cache-control', 'no-store');
+      // A test sign-in's Response arrives here too, and never opens a session.
+      const test = await testLogins.finishSaml({
+        connection: req.params.connection,
+        body: formFields(req.body),
+        bindingToken: cookies.get(names.saml),
+        caller: { userId: req.auth?.userId, ip: req.ip },
+      });
+      if (test) {
+        res.redirect(303, testLoginPage(test.id));
+        return;
+      }
       const result = await saml.finish({
         connection: req.params.connection,
         body: formFields(req.body),
@@ -64,7 +78,6 @@ export function samlRoutes(r: DeclaredRouter, { saml, sessions, config }: SamlRo
           ...(secure ? { sameSite: 'None' as const } : {}),
         }),
       );
-      res.setHeader('cache-control', 'no-store');
       // RFC 9110 §15.4.4: 303 turns the IdP's POST into a GET of the page the sign-in started from.
       res.redirect(303, result.returnTo);
     }),

@@ -55,6 +55,11 @@ export class SamlConnection {
     return this.config.displayName ?? this.config.name;
   }
 
+  /** When the IdP metadata was last fetched from `idp.metadataUrl` (undefined: never, or not by URL). */
+  get metadataFetchedAt(): Date | undefined {
+    return this.#fetched ? new Date(this.#fetched.at) : undefined;
+  }
+
   /**
    * The IdP settings: explicit configuration wins over metadata; certificates from both are trusted
    * (several at once during a key rotation). Metadata from a URL is fetched on first use and
@@ -104,7 +109,13 @@ export class SamlConnection {
   saml(
     idp: ResolvedIdp,
     cache: CacheProvider,
-    options: { requestId?: string; ttlMs: number; inResponseTo?: ValidateInResponseTo },
+    options: {
+      requestId?: string;
+      ttlMs: number;
+      inResponseTo?: ValidateInResponseTo;
+      /** SAML 2.0 core §3.4.1 ForceAuthn: the IdP must authenticate the person again (test sign-ins). */
+      forceAuthn?: boolean;
+    },
   ): SAML {
     const requestId = options.requestId ?? newMessageId();
     const config: SamlConfig = {
@@ -129,6 +140,7 @@ export class SamlConnection {
       acceptedClockSkewMs: this.config.clockSkewMs,
       cacheProvider: cache,
       generateUniqueId: () => requestId,
+      ...(options.forceAuthn ? { forceAuthn: true } : {}),
     };
     return new SAML(config);
   }

@@ -9,7 +9,7 @@ import { sha256Hex } from '../tokens.js';
 import { NAME_ID_FORMATS } from './config-schema.js';
 import type { ResolvedIdp, SamlConnection, SamlConnections } from './connections.js';
 import { classifySamlError } from './failures.js';
-import { consumeRequest, deleteSessionsByNameId, findSamlSession, requestCache } from './store.js';
+import { consumeRequest, endSessionsByNameId, findSamlSession, requestCache } from './store.js';
 import { peekLogoutMessage } from './verify.js';
 
 /** A message at the SLO endpoint, as it arrived. */
@@ -75,7 +75,7 @@ export function createSamlLogout(deps: SamlLogoutDeps): SamlLogout {
     const profile = result.profile;
     if (!profile?.nameID) throw new LoginFailure('SAML_RESPONSE_INVALID', 'name_id_missing');
     const ended = await db.transaction(async (trx) => {
-      const rows = await deleteSessionsByNameId(trx, connection.name, profile.nameID, profile.sessionIndex);
+      const rows = await endSessionsByNameId(trx, connection.name, profile.nameID, profile.sessionIndex);
       for (const row of rows) {
         await audit.record(trx, {
           action: 'auth.logout',

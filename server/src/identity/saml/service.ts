@@ -1,4 +1,3 @@
-import type { Profile } from '@node-saml/node-saml';
 import type { Logger } from 'pino';
 import type { AuditService } from '../../audit/index.js';
 import type { Db } from '../../platform/db/knex.js';
@@ -8,21 +7,20 @@ import { readProfile } from '../oidc/claims.js';
 import { safeReturnTo } from '../oidc/return-to.js';
 import type { SessionService } from '../sessions/service.js';
 import { completeSignIn, recordSignInFailure, type SignedIn } from '../sign-in/complete.js';
-import { randomToken, sha256Hex } from '../tokens.js';
-import { NAME_ID_FORMATS } from './config-schema.js';
+import { bindingOf, sha256Hex } from '../tokens.js';
+import {
+  acceptAssertion,
+  claimsOf,
+  readPostedResponse,
+  refuseKnownReplay,
+  resolveIdp,
+  verifyResponse,
+} from './assertion.js';
 import { newMessageId, type SamlConnection, type SamlConnections } from './connections.js';
 import { classifySamlError } from './failures.js';
 import { createSamlLogout, type SamlLogout } from './logout.js';
 import { spMetadata } from './metadata.js';
-import {
-  anyAssertionSeen,
-  consumeRequest,
-  findRequest,
-  insertSamlSession,
-  rememberAssertion,
-  requestCache,
-} from './store.js';
-import { checkResponse, peekResponse } from './verify.js';
+import { consumeRequest, findRequest, insertSamlSession, requestCache } from './store.js';
 
 /** A Response arriving at the ACS, with the browser context it came in. */
 export interface SamlFinish {
@@ -59,53 +57,21 @@ export interface SamlServiceDeps {
   log: Logger;
 }
 
-const BINDING = /^[A-Za-z0-9_-]{43}$/;
-/** A SAMLResponse larger than this is refused before parsing. */
-const MAX_RESPONSE_BYTES = 1_048_576;
-/** Assertions without any NotOnOrAfter stay in the replay cache this long. */
-const DEFAULT_REPLAY_WINDOW_MS = 3_600_000;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** The assertion's attributes as claims, with the NameID standing in for a missing e-mail attribute. */
-function claimsOf(connection: SamlConnection, profile: Profile): Record<string, unknown> {
-  const attributes = (profile.attributes ?? {}) as Record<string, unknown>;
-  const claims: Record<string, unknown> = { ...attributes };
-  const emailAttribute = connection.config.claims.email;
-  const nameIdIsEmail =
-    profile.nameIDFormat === NAME_ID_FORMATS.emailAddress ||
-    (profile.nameIDFormat !== NAME_ID_FORMATS.transient && EMAIL.test(profile.nameID));
-  if (claims[emailAttribute] === undefined && nameIdIsEmail) claims[emailAttribute] = profile.nameID;
-  return claims;
-}
-
 /** Creates the SAML 2.0 service provider (web browser SSO profile, SAML 2.0 profiles §4.1). */
 export function createSamlService(deps: SamlServiceDeps): SamlService {
   const { db, connections, log } = deps;
   const ttlMs = deps.loginTimeoutMs;
 
-  const resolve = (connection: SamlConnection) =>
-    connection.idp().catch((err: unknown) => {
-      log.warn({ err, connection: connection.name }, 'SAML IdP metadata unavailable');
-      throw new LoginFailure('SSO_PROVIDER_UNAVAILABLE', 'metadata_unavailable');
-    });
+  const resolve = (connection: SamlConnection) => resolveIdp(connection, log);
 
   async function complete(input: SamlFinish): Promise<SignedIn & { returnTo: string }> {
     const connection = connections.byName(input.connection);
     if (!connection) throw new LoginFailure('SSO_UNKNOWN_CONNECTION', 'unknown_connection');
-    const encoded = input.body.SAMLResponse;
-    if (typeof encoded !== 'string' || encoded === '') {
-      throw new LoginFailure('SAML_RESPONSE_INVALID', 'response_missing');
-    }
-    if (encoded.length > (MAX_RESPONSE_BYTES * 4) / 3)
-      throw new LoginFailure('SAML_RESPONSE_INVALID', 'response_too_large');
-    const peeked = peekResponse(Buffer.from(encoded, 'base64').toString('utf8'));
-    // A replay is refused as such, before the request id it answered turns out to be used up.
-    if (await anyAssertionSeen(db, connection.name, peeked.assertionIds)) {
-      throw new LoginFailure('SAML_REPLAYED', 'assertion_replayed');
-    }
+    const posted = readPostedResponse(input.body);
+    await refuseKnownReplay(db, connection.name, posted);
     const bindingHash = sha256Hex(input.bindingToken ?? '');
-    if (peeked.inResponseTo) {
-      const pending = await findRequest(db, connection.name, peeked.inResponseTo);
+    if (posted.inResponseTo) {
+      const pending = await findRequest(db, connection.name, posted.inResponseTo);
       if (pending && pending.binding_hash !== bindingHash) {
         throw new LoginFailure('SSO_STATE_MISMATCH', 'browser_mismatch');
       }
@@ -113,29 +79,12 @@ export function createSamlService(deps: SamlServiceDeps): SamlService {
 
     const idp = await resolve(connection);
     const cache = requestCache(db, { connection: connection.name, kind: 'login', ttlMs });
-    const { profile } = await connection
-      .saml(idp, cache, { ttlMs })
-      .validatePostResponseAsync({ SAMLResponse: encoded });
-    if (!profile) throw new LoginFailure('SSO_FAILED', 'no_passive');
-    const assertionXml = profile.getAssertionXml?.();
-    const responseXml = profile.getSamlResponseXml?.();
-    if (!assertionXml || !responseXml) throw new LoginFailure('SAML_RESPONSE_INVALID', 'assertion_missing');
-    const facts = checkResponse(responseXml, assertionXml, {
-      acsUrl: connection.acsUrl,
-      idpEntityId: idp.entityId,
-    });
-
+    const { profile, facts } = await verifyResponse(connection, idp, cache, posted, ttlMs);
     const request = await consumeRequest(db, cache, String(profile.inResponseTo ?? ''), 'login');
     if (!request) throw new LoginFailure('SAML_IN_RESPONSE_TO_INVALID', 'request_used');
     if (request.binding_hash !== bindingHash)
       throw new LoginFailure('SSO_STATE_MISMATCH', 'browser_mismatch');
-    const keepUntil = new Date(
-      (facts.notOnOrAfter?.getTime() ?? Date.now() + DEFAULT_REPLAY_WINDOW_MS) +
-        connection.config.clockSkewMs,
-    );
-    if (!(await rememberAssertion(db, connection.name, facts.id, keepUntil))) {
-      throw new LoginFailure('SAML_REPLAYED', 'assertion_replayed');
-    }
+    await acceptAssertion(db, connection, facts);
 
     const read = readProfile(connection.config, profile.nameID, claimsOf(connection, profile));
     if (typeof read === 'string') throw new LoginFailure('SSO_FAILED', read);
@@ -171,8 +120,7 @@ export function createSamlService(deps: SamlServiceDeps): SamlService {
         ]);
       }
       const idp = await resolve(connection);
-      const bindingToken =
-        input.bindingToken && BINDING.test(input.bindingToken) ? input.bindingToken : randomToken();
+      const bindingToken = bindingOf(input.bindingToken);
       const requestId = newMessageId();
       const cache = requestCache(db, {
         connection: connection.name,

@@ -155,7 +155,7 @@ export const findSamlSession = (db: Db, sessionId: string) =>
  * Ends the sessions a LogoutRequest names: the NameID's sessions on the connection, only those with
  * the given SessionIndex when the request carries one (SAML 2.0 core §3.7.3.2). Returns them.
  */
-export async function deleteSessionsByNameId(
+export async function endSessionsByNameId(
   db: Db,
   connection: string,
   nameId: string,
@@ -169,7 +169,8 @@ export async function deleteSessionsByNameId(
     .select('session_id');
   return (await db('sessions')
     .whereIn('id', ids)
-    .delete()
+    .whereNull('ended_at')
+    .update({ ended_at: db.fn.now(), end_reason: 'idp_logout' })
     .returning(['id', 'user_id', 'token_hash'])) as Array<{
     id: string;
     user_id: string;

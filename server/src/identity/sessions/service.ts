@@ -8,9 +8,9 @@ import { cookieNames, serializeCookie } from '../cookies.js';
 import { type Actor, audited } from '../principal.js';
 import { csrfTokenOf, randomToken, sha256Hex } from '../tokens.js';
 import {
-  deleteExpiredSessions,
-  deleteSession,
-  deleteSessionsOf,
+  endExpiredSessions,
+  endSession,
+  endSessionsOf,
   findSessionForAuth,
   insertSession,
   type SessionAuthRow,
@@ -31,12 +31,12 @@ export interface SessionService {
   ): Promise<{ token: string; id: string }>;
   /** Resolves a cookie token: the session and its user, or expired (unknown, timed out, disabled user). */
   resolve(token: string): Promise<SessionLookup>;
-  /** Deletes the session a cookie token names, if any (sign-in replaces an old session: no fixation). */
+  /** Ends the session a cookie token names, if any (sign-in replaces an old session: no fixation). */
   discard(trx: Db, token: string): Promise<void>;
   listOwn(userId: string): Promise<SessionRow[]>;
   /** Revokes one of the actor's own sessions; NOT_FOUND if it is not theirs. */
   revokeOwn(actor: Actor, sessionId: string): Promise<void>;
-  /** Signs out: deletes the current session and records auth.logout. */
+  /** Signs out: ends the current session and records auth.logout. */
   logout(actor: Actor, sessionId: string): Promise<SessionRow | undefined>;
   /** Revokes every session of a user (admin action, or part of disabling a user) in `trx`. */
   revokeAllOf(trx: Db, actor: Actor, userId: string): Promise<number>;
@@ -69,7 +69,7 @@ export function createSessionService({ db, audit, config }: SessionServiceDeps):
 
     async start(trx, input) {
       const now = new Date();
-      await deleteExpiredSessions(trx, now, config.idleTimeoutMs);
+      await endExpiredSessions(trx, now, config.idleTimeoutMs);
       const token = randomToken();
       const id = randomUUID();
       await insertSession(trx, {
@@ -91,7 +91,7 @@ export function createSessionService({ db, audit, config }: SessionServiceDeps):
       const timedOut =
         session.expires_at.getTime() <= now.getTime() || idleExpiresAt(session).getTime() <= now.getTime();
       if (timedOut) {
-        await deleteSession(db, session.id);
+        await endSession(db, session.id, 'expired');
         return { expired: true };
       }
       // Disabling a user deletes their sessions; the status check covers a concurrent request.
@@ -103,14 +103,14 @@ export function createSessionService({ db, audit, config }: SessionServiceDeps):
 
     async discard(trx, token) {
       const found = await findSessionForAuth(trx, sha256Hex(token));
-      if (found) await deleteSession(trx, found.id);
+      if (found) await endSession(trx, found.id, 'logout');
     },
 
     listOwn: (userId) => sessionsOf(db, userId),
 
     async revokeOwn(actor, sessionId) {
       await db.transaction(async (trx) => {
-        const row = await deleteSession(trx, sessionId, actor.userId);
+        const row = await endSession(trx, sessionId, 'revoked', actor.userId);
         if (!row) throw appError('NOT_FOUND', 'No such session.');
         await audit.record(
           trx,
@@ -126,7 +126,7 @@ export function createSessionService({ db, audit, config }: SessionServiceDeps):
 
     async logout(actor, sessionId) {
       return db.transaction(async (trx) => {
-        const row = await deleteSession(trx, sessionId, actor.userId);
+        const row = await endSession(trx, sessionId, 'logout', actor.userId);
         if (row) {
           await audit.record(
             trx,
@@ -143,7 +143,7 @@ export function createSessionService({ db, audit, config }: SessionServiceDeps):
     },
 
     async revokeAllOf(trx, actor, userId) {
-      const count = await deleteSessionsOf(trx, userId);
+      const count = await endSessionsOf(trx, userId, 'revoked');
       await audit.record(
         trx,
         audited(actor, {

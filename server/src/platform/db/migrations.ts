@@ -13,6 +13,8 @@ const MIGRATION_FILE = /^\d{14}_[a-z0-9_]+\.(ts|js)$/;
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
+  /** `{ transaction: false }` for statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY). */
+  config?: { transaction?: boolean };
 }
 
 /** Reads migrations from the directory, by name without extension (so .ts and built .js agree). */
@@ -30,7 +32,7 @@ class DirectoryMigrationSource implements Knex.MigrationSource<string> {
 
   async getMigration(file: string): Promise<Knex.Migration> {
     const mod = (await import(pathToFileURL(`${this.dir}/${file}`).href)) as MigrationModule;
-    return { up: mod.up, down: mod.down };
+    return { up: mod.up, down: mod.down, ...(mod.config ? { config: mod.config } : {}) };
   }
 }
 
