@@ -64,6 +64,12 @@ export async function verifyBundleCommand(
   args: readonly string[],
   io: CommandIo = defaultIo,
 ): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(
+      `${USAGE}\nVerifies a compliance export bundle offline: archive, manifest signature, file hashes, checkpoints,\nevery inclusion proof, the consistency proof, every receipt signature, the query, retained content.\nKeys given as flags are pinned. Exit status: 0 valid, 1 invalid, 2 usage or input error.\n`,
+    );
+    return 0;
+  }
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
