@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OPENSSL_RECIPE, PYTHON_RECIPE, verifyDoc } from '../../src/compliance/bundle/verify-doc.js';
 import { GO_VERIFIER } from '../../src/compliance/bundle/verify-go.js';
+import { formatVerifierKey, generateKeyPair, localSigner, signNote } from '../../src/evidence/core/index.js';
 import { REPO_ROOT } from '../support/process.js';
 
 describe('compliance documentation', () => {
@@ -33,6 +36,38 @@ describe('compliance documentation', () => {
       'aila-export-4ad602d0',
     ]) {
       assert.ok(text.includes(part), part.slice(0, 40));
+    }
+  });
+
+  test('the OpenSSL recipe verifies a signed note, whatever characters the base64 of the key holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aila-openssl-'));
+    try {
+      for (let found = 0, i = 0; found < 2 && i < 200; i++) {
+        const pair = generateKeyPair();
+        const vkey = formatVerifierKey('example.com/ai-la/receipts', pair.publicKeyRaw);
+        // Keys whose base64 holds a "+" (like one in three) and keys whose base64 holds none.
+        if (vkey.split('+').length > 3 !== (found === 0)) continue;
+        found++;
+        const note = await signNote(
+          'example.com/ai-la/receipts\n5\nAAAA\n',
+          'example.com/ai-la/receipts',
+          localSigner(pair),
+        );
+        writeFileSync(join(dir, 'note'), note);
+        const out = execFileSync('bash', ['-c', `${OPENSSL_RECIPE}\nverify_note note '${vkey}'`], {
+          cwd: dir,
+        }).toString();
+        assert.match(out, /Signature Verified Successfully/);
+        writeFileSync(join(dir, 'note'), note.replace('\n5\n', '\n6\n'));
+        assert.throws(() =>
+          execFileSync('bash', ['-c', `${OPENSSL_RECIPE}\nverify_note note '${vkey}'`], {
+            cwd: dir,
+            stdio: 'pipe',
+          }),
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -43,9 +43,11 @@ for log in manifest["logs"]:
 /** POSIX shell and OpenSSL 3: the Ed25519 signature of a signed note (a checkpoint or manifest.sig). */
 export const OPENSSL_RECIPE = `# verify_note <note file> <verifier key>: checks the note's Ed25519 signature with OpenSSL.
 verify_note() {
-  # The public key is the last 32 bytes of the vkey's base64; wrap it in an Ed25519 SubjectPublicKeyInfo.
+  # The vkey is <name>+<key id>+<base64(0x01 || public key)>; the base64 may itself contain "+".
+  key=\${2#*+}; key=\${key#*+}
+  # Wrap the 32-byte public key in an Ed25519 SubjectPublicKeyInfo.
   { printf '\\060\\052\\060\\005\\006\\003\\053\\145\\160\\003\\041\\000'
-    printf '%s' "\${2##*+}" | base64 -d | tail -c 32; } > note-key.der
+    printf '%s' "$key" | base64 -d | tail -c 32; } > note-key.der
   openssl pkey -pubin -inform DER -in note-key.der -out note-key.pem
   sed '/^$/,$d' "$1" > note.txt                        # the signed text: lines before the empty line
   tail -n 1 "$1" | awk '{print $3}' | base64 -d | tail -c 64 > note.sig   # after the 4-byte key id
