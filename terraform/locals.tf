@@ -107,6 +107,20 @@ locals {
       }
     }
 
+    evidence = {
+      signingKeys = {
+        existingSecret = var.evidence_signing_keys.existing_secret
+        receiptKey     = var.evidence_signing_keys.receipt_key
+        logKey         = var.evidence_signing_keys.log_key
+        transit = {
+          enabled    = var.evidence_signing_keys.transit.enabled
+          mount      = var.evidence_signing_keys.transit.mount
+          receiptKey = var.evidence_signing_keys.transit.receipt_key
+          logKey     = var.evidence_signing_keys.transit.log_key
+        }
+      }
+    }
+
     autoscaling = {
       enabled     = var.autoscaling.enabled
       minReplicas = var.autoscaling.min_replicas

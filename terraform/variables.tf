@@ -310,6 +310,35 @@ variable "vault_agent" {
   }
 }
 
+variable "evidence_signing_keys" {
+  description = "Ed25519 keys that sign receipts and log checkpoints (docs/vault.md): an existing Secret holding both keys as PKCS#8 PEM files, or Vault Transit ed25519 keys (the private keys never leave Vault; needs secrets.vault in config). Production needs one of them."
+  type = object({
+    existing_secret = optional(string, "")
+    receipt_key     = optional(string, "receipt-signing-key.pem")
+    log_key         = optional(string, "log-signing-key.pem")
+    transit = optional(object({
+      enabled     = optional(bool, false)
+      mount       = optional(string, "transit")
+      receipt_key = optional(string, "ai-la-receipts")
+      log_key     = optional(string, "ai-la-log")
+    }), {})
+  })
+  default = {}
+
+  validation {
+    condition     = !(var.evidence_signing_keys.transit.enabled && var.evidence_signing_keys.existing_secret != "")
+    error_message = "evidence_signing_keys: set either transit.enabled or existing_secret, not both."
+  }
+
+  validation {
+    condition = alltrue([
+      for name in [var.evidence_signing_keys.transit.receipt_key, var.evidence_signing_keys.transit.log_key] :
+      can(regex("^[A-Za-z0-9_.-]+$", name))
+    ])
+    error_message = "evidence_signing_keys.transit key names may contain only letters, digits, '_', '.' and '-'."
+  }
+}
+
 ################################################################################
 # Network, model backends, monitoring
 ################################################################################

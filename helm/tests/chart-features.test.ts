@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './helm-binary.js';
 import { podOf, promqlBalanced, selects, unknownMetrics, volumeOf } from './manifests.js';
-import { CHART_DIR, find, type Manifest, NAMESPACE, RELEASE, renderOk } from './render.js';
+import { CHART_DIR, find, type Manifest, NAMESPACE, RELEASE, render, renderOk } from './render.js';
 
 const configOf = (manifests: Manifest[]) =>
   parse((find(manifests, 'ConfigMap', RELEASE).data as Record<string, string>)['config.yaml'] ?? '') as {
@@ -171,6 +171,7 @@ describe('monitoring', () => {
       'AilaEvidenceSequencerLag',
       'AilaComplianceExportFailed',
       'AilaVaultUnreachable',
+      'AilaEvidenceSigningFailed',
       'AilaSigningKeyExpiring',
       'AilaDown',
     ]) {
@@ -315,6 +316,40 @@ describe('evidence signing keys', () => {
       container.volumeMounts.find((m) => m.name === 'evidence-keys'),
       { name: 'evidence-keys', mountPath: '/var/run/secrets/ai-la-evidence', readOnly: true },
     );
+  });
+
+  test('Vault Transit: the appliance signs through Vault, nothing is mounted', async () => {
+    const manifests = await renderOk({ scenario: 'vault' });
+    const pod = podOf(find(manifests, 'Deployment', RELEASE))?.spec;
+    assert.equal(volumeOf(pod, 'evidence-keys'), undefined);
+    const container = pod?.containers?.[0] as { env: Array<{ name: string; value?: string }> };
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    assert.equal(env.AILA_EVIDENCE_KEYS_SOURCE, 'transit');
+    assert.equal(env.AILA_EVIDENCE_KEYS_TRANSIT_MOUNT, 'transit');
+    assert.equal(env.AILA_EVIDENCE_KEYS_TRANSIT_RECEIPT_KEY, 'ai-la-receipts');
+    assert.equal(env.AILA_EVIDENCE_KEYS_TRANSIT_LOG_KEY, 'ai-la-log');
+    assert.equal(env.AILA_EVIDENCE_KEYS_RECEIPT_KEY_FILE, undefined);
+  });
+
+  test("Transit needs the appliance's Vault client and excludes a key Secret", async () => {
+    const alone = await render({
+      scenario: 'default',
+      set: { 'evidence.signingKeys.transit.enabled': 'true' },
+    });
+    assert.notEqual(alone.code, 0);
+    assert.match(alone.stderr, /evidence\.signingKeys\.transit\.enabled needs config\.secrets\.vault/);
+    const both = await render({
+      scenario: 'vault',
+      set: { 'evidence.signingKeys.existingSecret': 'ai-la-signing-keys' },
+    });
+    assert.notEqual(both.code, 0);
+    assert.match(both.stderr, /either transit\.enabled .* or existingSecret/);
+    const badName = await render({
+      scenario: 'vault',
+      set: { 'evidence.signingKeys.transit.logKey': 'a/b' },
+    });
+    assert.notEqual(badName.code, 0);
+    assert.match(badName.stderr, /logKey/);
   });
 
   test('without the Secret nothing is mounted (development keys; refused by the appliance in production)', async () => {

@@ -53,6 +53,7 @@ export const CONTRACT_METRICS = new Set([
   'aila_evidence_log_size',
   'aila_compliance_export_jobs_total',
   'aila_vault_up',
+  'aila_evidence_signing_failures_total',
   'aila_signing_key_expiry_timestamp_seconds',
 ]);
 

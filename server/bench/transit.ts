@@ -1,71 +1,107 @@
-/**
- * Ed25519 signatures per second: a local key against Vault Transit (the Vault-API-compatible test
- * server, in this process, over loopback HTTP), in one run with the same messages and concurrency.
- * `npm run bench:transit`; BENCH_SIGNATURES and BENCH_CONCURRENCY
- * change the load.
- */
-import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodeVault from 'node-vault';
 import { pino } from 'pino';
-import { type Ed25519Signer, generateKeyPair, localSigner, verify } from '../src/evidence/core/keys.js';
-import { TransitSigner } from '../src/secrets/transit-signer.js';
-import { VaultClient } from '../src/secrets/vault-client.js';
-import { VaultTestServer } from '../test/fixtures/vault/server.js';
-import { rootClient } from '../test/fixtures/vault/setup.js';
+import { loadConfig } from '../src/config/index.js';
+import { b64urlDecode, verifyReceipt } from '../src/evidence/core/index.js';
+import { KeyRing, type OperationInput, ReceiptService, resolveLogs, toJwk } from '../src/evidence/index.js';
+import { createDb } from '../src/platform/db/knex.js';
+import { migrateUp } from '../src/platform/db/migrations.js';
+import { KvSecrets, openEvidenceKeySources } from '../src/secrets/index.js';
+import { buildOperation } from '../test/evidence/operation.js';
+import { rootVaultClient } from '../test/fixtures/vault/setup.js';
+import { createTestDatabase } from '../test/support/database.js';
+import { spawnTs } from '../test/support/process.js';
 
-const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 20000);
+const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 20000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
+const log = pino({ level: 'silent' });
 
-/** Signs every message with `CONCURRENCY` concurrent callers; returns signatures per second. */
-async function measure(signer: Ed25519Signer, messages: Buffer[]): Promise<number> {
+/** Records every operation with `CONCURRENCY` concurrent callers; returns receipts per second. */
+async function measure(service: ReceiptService, ops: OperationInput[]): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < messages.length) {
-        const message = messages[next++] as Buffer;
-        await signer.sign(message);
-      }
+      while (next < ops.length) await service.record(ops[next++] as OperationInput);
     }),
   );
-  return messages.length / ((performance.now() - started) / 1000);
+  return ops.length / ((performance.now() - started) / 1000);
 }
 
-const messages = Array.from({ length: SIGNATURES }, () => randomBytes(256));
-const server = await VaultTestServer.start();
+const database = await createTestDatabase();
+const keyDir = await mkdtemp(join(tmpdir(), 'aila-bench-keys-'));
+const vaultProcess = spawnTs('server/bench/vault-process.ts', [], {});
+const [line] = await vaultProcess.waitFor(/\{"url".*\}/);
+const server = JSON.parse(line) as { url: string; rootToken: string };
+const db = createDb({ ...(await loadConfig({ env: {} })).database, pool: { min: 0, max: 4 } }, database.url);
 try {
-  const root = rootClient(server);
+  await migrateUp(db);
+  const root = nodeVault({ endpoint: server.url, token: server.rootToken });
   await root.write('sys/mounts/transit', { type: 'transit' });
   await root.write('transit/keys/ai-la-receipts', { type: 'ed25519' });
-  const vault = await VaultClient.connect(
-    {
-      address: server.url,
-      auth: { method: 'token', token: server.rootToken, jwtPath: '' },
-      refreshIntervalMs: 60000,
-      timeoutMs: 30000,
-      bootTimeoutMs: 0,
-    },
-    { log: pino({ level: 'silent' }) },
-  );
-  const transit = await TransitSigner.open({ vault, mount: 'transit', key: 'ai-la-receipts' });
-  const local = localSigner(generateKeyPair());
+  await root.write('transit/keys/ai-la-log', { type: 'ed25519' });
+  const vault = await rootVaultClient(server, 30000);
+  const local = await loadConfig({ env: { AILA_EVIDENCE_KEYS_DIR: keyDir } });
+  const transit = await loadConfig({ env: { AILA_EVIDENCE_KEYS_SOURCE: 'transit' } });
+  const sources = await openEvidenceKeySources(transit.evidence.keys, {
+    vault,
+    kv: new KvSecrets(vault),
+    references: new Map(),
+  });
+  const rings = {
+    local: await KeyRing.open({ db, config: local.evidence.keys, production: false, logger: log }),
+    transit: await KeyRing.open({
+      db,
+      config: transit.evidence.keys,
+      production: false,
+      logger: log,
+      ...(sources ? { sources } : {}),
+    }),
+  };
+  let leaf = 0;
+  const serviceOf = (ring: KeyRing) =>
+    new ReceiptService({
+      codeRef: 'build:sha256:bench',
+      receiptsLog: resolveLogs(local.evidence.origins, local.server.publicUrl).receipts,
+      key: () => ring.receipt,
+      appender: { append: async () => ++leaf },
+      noModelTraining: true,
+    });
+  const services = { local: serviceOf(rings.local), transit: serviceOf(rings.transit) };
+  const ops = Array.from({ length: RECEIPTS }, () => buildOperation());
   // Warm-up (JIT, connection pool), then the measured runs.
-  await measure(local, messages.slice(0, 1000));
-  await measure(transit, messages.slice(0, 1000));
-  const localRate = await measure(local, messages);
-  const before = server.requests.length;
-  const transitRate = await measure(transit, messages);
-  const requests = server.requests.length - before;
-  const sample = messages[0] as Buffer;
-  if (!verify(transit.publicKey, sample, await transit.sign(sample)))
-    throw new Error('transit signature invalid');
+  await measure(services.local, ops.slice(0, 1000));
+  await measure(services.transit, ops.slice(0, 1000));
+  const localRate = await measure(services.local, ops);
+  // Counts the sign requests (one per batch) of the measured run.
+  let requests = 0;
+  const write = vault.write.bind(vault);
+  vault.write = (path, body) => {
+    if (path.startsWith('transit/sign/')) requests++;
+    return write(path, body);
+  };
+  const transitRate = await measure(services.transit, ops);
+
+  // A Transit receipt verifies against the published key set, under the Transit key's kid.
+  const sample = await services.transit.record(buildOperation());
+  const keys = (await rings.transit.stored()).filter((k) => k.purpose === 'receipts').map(toJwk);
+  const pinned = keys.map((k) => ({ publicKey: b64urlDecode(k.x), nbf: k.nbf }));
+  if (!verifyReceipt(sample.receipt, { archival: true, keys: pinned }).valid)
+    throw new Error('a Transit-signed receipt does not verify');
   const ratio = localRate / transitRate;
   process.stdout.write(
-    `${SIGNATURES} signatures, ${CONCURRENCY} concurrent callers\n` +
-      `local ed25519:  ${Math.round(localRate)} signatures/s\n` +
-      `vault transit:  ${Math.round(transitRate)} signatures/s (${requests} requests, ${(SIGNATURES / requests).toFixed(1)} signatures per batch)\n` +
-      `local/transit:  ${ratio.toFixed(2)}x ${ratio <= 2 ? '(within 2x)' : '(NOT within 2x)'}\n`,
+    `${RECEIPTS} receipts through ReceiptService and KeyRing, ${CONCURRENCY} concurrent callers\n` +
+      `local ed25519 key:  ${Math.round(localRate)} receipts/s\n` +
+      `vault transit:      ${Math.round(transitRate)} receipts/s (${requests} sign requests, ${(RECEIPTS / requests).toFixed(1)} signatures per batch)\n` +
+      `local/transit:      ${ratio.toFixed(2)}x ${ratio <= 2 ? '(within 2x)' : '(NOT within 2x)'}\n`,
   );
   vault.close();
 } finally {
-  await server.close();
+  await db.destroy();
+  vaultProcess.proc.kill('SIGTERM');
+  await vaultProcess.exited;
+  await database.drop();
+  await rm(keyDir, { recursive: true, force: true });
 }

@@ -8,13 +8,14 @@ import { createComplianceModule } from './compliance/index.js';
 import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
 import { createContentModule } from './content/index.js';
-import { createEvidenceModule } from './evidence/index.js';
+import { createEvidenceModule, type KeyRole, type KeySource } from './evidence/index.js';
 import { createGatewayModule } from './gateway/index.js';
 import { authz, createIdentityModule, RouteRegistry } from './identity/index.js';
 import { BUILD } from './platform/build-info.js';
 import type { Health } from './platform/health.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
 import { requestContext } from './platform/http/request-context.js';
+import type { RotationTargets } from './secrets/index.js';
 import type { Metrics } from './telemetry/metrics.js';
 import { createWebModule, defaultDistDir } from './web/index.js';
 
@@ -26,6 +27,10 @@ export interface AppDeps {
   log: Logger;
   health: Health;
   metrics: Metrics;
+  /** Evidence signing keys in Vault (`evidence.keys.source` transit or kv), from the secrets module. */
+  evidenceKeys?: Record<KeyRole, KeySource>;
+  /** Subscribes the modules' rotating secrets (OIDC client secrets, backend API keys) to their sources. */
+  followSecrets?: (targets: RotationTargets) => Promise<void>;
   /** Extra routes mounted after the modules' (embedding the appliance, tests). */
   extend?: (app: Express) => void;
 }
@@ -94,6 +99,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     publicUrl: config.server.publicUrl,
     production: deps.runtime.production,
     registry: metrics.registry,
+    ...(deps.evidenceKeys ? { keySources: deps.evidenceKeys } : {}),
   });
   const audit = (
     await createAuditModule({
@@ -146,6 +152,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     caller: exportCaller,
     content: content.service,
     registry: metrics.registry,
+  });
+  await deps.followSecrets?.({
+    oidcClientSecret: identity.setOidcClientSecret,
+    backendApiKey: gateway.setBackendApiKey,
   });
   app.use(identity.authenticate);
 

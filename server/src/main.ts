@@ -11,6 +11,7 @@ import { Health } from './platform/health.js';
 import { HttpServer } from './platform/http/http-server.js';
 import {
   createSecretsModule,
+  followSecretRotation,
   openDynamicDatabase,
   type SecretsModule,
   type VaultReferenceResolver,
@@ -29,8 +30,10 @@ export interface Appliance {
 }
 
 export interface StartOptions {
-  /** The Vault resolver built while the configuration loaded (dynamic database credentials, Transit). */
+  /** The Vault resolver built while the configuration loaded (dynamic database credentials, evidence keys). */
   vault?: VaultReferenceResolver;
+  /** Configuration keys read from `AILA_*_FILE` files, by key path (`secretFilesOf`): followed for rotations. */
+  secretFiles?: ReadonlyMap<string, string>;
   /** Extra routes (embedding the appliance, tests). */
   extend?: AppDeps['extend'];
 }
@@ -48,7 +51,7 @@ export async function startAppliance(
   log: Logger,
   options: StartOptions = {},
 ): Promise<Appliance> {
-  const { vault, extend } = options;
+  const { vault, extend, secretFiles } = options;
   const database =
     config.secrets.database && vault
       ? await openDynamicDatabase(config, vault.vault, log)
@@ -68,6 +71,7 @@ export async function startAppliance(
       registry: metrics.registry,
       health,
     });
+    const { files, watcher, evidenceKeys } = secrets;
     const built = await createApp({
       config,
       runtime,
@@ -75,6 +79,17 @@ export async function startAppliance(
       log,
       health,
       metrics,
+      ...(evidenceKeys ? { evidenceKeys } : {}),
+      followSecrets: (targets) =>
+        followSecretRotation({
+          config,
+          targets,
+          log,
+          watcher,
+          references: vault?.references,
+          files,
+          secretFiles,
+        }),
       ...(extend ? { extend } : {}),
     });
     closeModules = built.close;

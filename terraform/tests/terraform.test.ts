@@ -176,6 +176,7 @@ describe('terraform', { skip: terraform ? false : 'terraform is not installed' }
       create_namespace: false,
       database: { existing_secret: { name: 'ai-la-database' } },
       network_policy: { postgresql_cidrs: ['10.20.0.0/24'] },
+      evidence_signing_keys: { existing_secret: 'ai-la-signing-keys' },
     },
     complete: {
       image_registry: 'registry.example.internal',
@@ -189,7 +190,9 @@ describe('terraform', { skip: terraform ? false : 'terraform is not installed' }
           vault: { path: 'secret/data/ai-la/oidc', field: 'connections' },
         },
       ],
-      config: 'server:\n  trustProxy: 1\n',
+      config:
+        'server:\n  trustProxy: 1\nsecrets:\n  vault:\n    address: https://vault.vault.svc:8200\n    auth:\n      method: kubernetes\n      role: ai-la\n',
+      evidence_signing_keys: { transit: { enabled: true } },
       ingress: {
         enabled: true,
         class_name: 'nginx',
@@ -231,6 +234,12 @@ describe('terraform', { skip: terraform ? false : 'terraform is not installed' }
           const policy = JSON.stringify(find(manifests, 'NetworkPolicy', 'ai-la'));
           assert.match(policy, /"cnpg.io\/cluster":"ai-la-db"/);
           assert.ok(manifests.some((m) => m.kind === 'PrometheusRule'));
+          assert.match(spec, /"AILA_EVIDENCE_KEYS_SOURCE","value":"transit"/);
+          assert.match(spec, /"AILA_EVIDENCE_KEYS_TRANSIT_LOG_KEY","value":"ai-la-log"/);
+        } else {
+          const spec = JSON.stringify(deployment);
+          assert.match(spec, /"AILA_EVIDENCE_KEYS_SOURCE","value":"file"/);
+          assert.match(spec, /"secretName":"ai-la-signing-keys"/);
         }
       } finally {
         await rm(dir, { recursive: true, force: true });

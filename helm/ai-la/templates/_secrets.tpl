@@ -108,10 +108,19 @@ vault.hashicorp.com/agent-inject-perms-{{ .key }}: "0400"
 {{- end }}
 {{- end -}}
 
-{{/* Evidence signing keys from evidence.signingKeys.existingSecret: env, volume and mount (empty without it). */}}
+{{/* Evidence signing keys: Vault Transit (env only), or evidence.signingKeys.existingSecret (env, volume and mount); empty without either. */}}
 {{- define "ai-la.evidenceKeyEnv" -}}
 {{- $keys := .Values.evidence.signingKeys -}}
-{{- if $keys.existingSecret }}
+{{- if $keys.transit.enabled }}
+- name: AILA_EVIDENCE_KEYS_SOURCE
+  value: transit
+- name: AILA_EVIDENCE_KEYS_TRANSIT_MOUNT
+  value: {{ $keys.transit.mount | quote }}
+- name: AILA_EVIDENCE_KEYS_TRANSIT_RECEIPT_KEY
+  value: {{ $keys.transit.receiptKey | quote }}
+- name: AILA_EVIDENCE_KEYS_TRANSIT_LOG_KEY
+  value: {{ $keys.transit.logKey | quote }}
+{{- else if $keys.existingSecret }}
 - name: AILA_EVIDENCE_KEYS_SOURCE
   value: file
 - name: AILA_EVIDENCE_KEYS_RECEIPT_KEY_FILE

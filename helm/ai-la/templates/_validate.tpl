@@ -85,6 +85,14 @@ assertNoLeakedSecrets): they come from Kubernetes Secrets, the Vault Agent Injec
 {{- end -}}
 {{- end -}}
 
+{{- $transit := .Values.evidence.signingKeys.transit -}}
+{{- if and $transit.enabled .Values.evidence.signingKeys.existingSecret -}}
+{{- fail "evidence.signingKeys: set either transit.enabled (keys in Vault Transit) or existingSecret (key files), not both" -}}
+{{- end -}}
+{{- if and $transit.enabled (not (dig "secrets" "vault" "" .Values.config)) -}}
+{{- fail "evidence.signingKeys.transit.enabled needs config.secrets.vault: the appliance signs through its own Vault client" -}}
+{{- end -}}
+
 {{- if and .Values.secrets.vaultAgent.enabled (eq (include "ai-la.automountToken" .) "false") -}}
 {{- fail "secrets.vaultAgent needs the ServiceAccount token: do not set serviceAccount.automountServiceAccountToken to false" -}}
 {{- end -}}

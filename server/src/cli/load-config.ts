@@ -8,6 +8,8 @@ export interface LoadedConfig {
   runtime: Runtime;
   /** The logged-in Vault resolver when `secrets.vault` is configured; the caller closes it. */
   vault?: VaultReferenceResolver;
+  /** Configuration keys read from `AILA_*_FILE` files, by key path (followed for rotations). */
+  secretFiles: Map<string, string>;
 }
 
 /**
@@ -17,12 +19,12 @@ export interface LoadedConfig {
 export async function loadConfigWithVault(): Promise<LoadedConfig> {
   let vault: VaultReferenceResolver | undefined;
   try {
-    const { config, runtime } = await loadProcessConfig(async (raw) => {
+    const { config, runtime, secretFiles } = await loadProcessConfig(async (raw) => {
       const resolvers = await createVaultResolvers(raw);
       vault = resolvers[0];
       return resolvers;
     });
-    return { config, runtime, ...(vault ? { vault } : {}) };
+    return { config, runtime, secretFiles, ...(vault ? { vault } : {}) };
   } catch (err) {
     vault?.vault.close();
     throw err;

@@ -25,7 +25,7 @@ export interface ServeOptions {
  */
 export async function serve(options: ServeOptions = {}): Promise<void> {
   const loaded = await loadConfigWithVault().catch(fail);
-  const { runtime, vault } = loaded;
+  const { runtime, vault, secretFiles } = loaded;
   let { config } = loaded;
   const log = createLogger({ level: config.log.level, redact: config.log.redact });
   let companions: Companions | undefined;
@@ -37,7 +37,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const { startAppliance } = await import('../main.js');
   let appliance: Awaited<ReturnType<typeof startAppliance>>;
   try {
-    appliance = await startAppliance(config, runtime, log, vault ? { vault } : {});
+    appliance = await startAppliance(config, runtime, log, { secretFiles, ...(vault ? { vault } : {}) });
   } catch (err) {
     log.fatal({ err }, 'startup failed');
     log.flush();

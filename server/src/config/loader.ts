@@ -77,6 +77,19 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   return deepFreeze(raw as Config);
 }
 
+/**
+ * The configuration keys read from `AILA_*_FILE` files in `env`, by dotted key path (e.g.
+ * `gateway.backends` → `/vault/secrets/backends`), so that the secrets module can follow the files.
+ */
+export function secretFilesOf(env: NodeJS.ProcessEnv): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const leaf of CONFIG_LEAVES) {
+    const file = env[`${leaf.env}_FILE`];
+    if (file !== undefined) files.set(leaf.path.join('.'), file);
+  }
+  return files;
+}
+
 /** A copy of the configuration with every secret value replaced, safe to print or log. */
 export function redactConfig(config: Config): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, unknown>;
@@ -98,8 +111,8 @@ export interface Runtime {
 /** Loads the configuration from this process's environment; the one place that reads `process.env`. */
 export async function loadProcessConfig(
   resolvers?: LoadConfigOptions['resolvers'],
-): Promise<{ config: Config; runtime: Runtime }> {
+): Promise<{ config: Config; runtime: Runtime; secretFiles: Map<string, string> }> {
   const env = process.env;
   const config = await loadConfig(resolvers ? { env, resolvers } : { env });
-  return { config, runtime: { production: env.NODE_ENV === 'production' } };
+  return { config, runtime: { production: env.NODE_ENV === 'production' }, secretFiles: secretFilesOf(env) };
 }

@@ -7,7 +7,14 @@ import { ConfigSchema } from './schema.js';
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+// verbose: `required` errors carry their schema, whose description says when the key is required.
+const ajv = new Ajv({
+  allErrors: true,
+  useDefaults: true,
+  strict: true,
+  allowUnionTypes: true,
+  verbose: true,
+});
 addFormats(ajv);
 ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
 const check = ajv.compile(ConfigSchema);
@@ -18,6 +25,14 @@ function toProblem(error: ErrorObject): ConfigProblem {
   if (error.keyword === 'additionalProperties') {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
     return { path: base ? `${base}.${extra}` : extra, message: 'unknown key' };
+  }
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    const when = (error.parentSchema as { description?: string } | undefined)?.description;
+    return {
+      path: base ? `${base}.${missing}` : missing,
+      message: when?.startsWith('required when') ? when : 'is required',
+    };
   }
   if (error.keyword === 'anyOf') return { path: base, message: 'does not match any allowed form' };
   if (error.keyword === 'enum') {
@@ -34,13 +49,17 @@ export function validateConfig(value: unknown): ConfigProblem[] {
   // A failed anyOf also reports each branch's failure at the same path: keep only the summary.
   const unions = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const seen = new Set<string>();
-  return errors
-    .filter((e) => e.keyword === 'anyOf' || !unions.has(e.instancePath))
-    .map(toProblem)
-    .filter((p) => {
-      const key = `${p.path}\0${p.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  return (
+    errors
+      // A failed if/then is reported by the `then` errors themselves.
+      .filter((e) => e.keyword !== 'if')
+      .filter((e) => e.keyword === 'anyOf' || !unions.has(e.instancePath))
+      .map(toProblem)
+      .filter((p) => {
+        const key = `${p.path}\0${p.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+  );
 }

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /*
  * The `evidence` section of the configuration, imported by config/schema.ts. The small helpers mirror
@@ -25,12 +25,75 @@ const Origin = (log: string) =>
     }),
   );
 
-export const EvidenceKeysConfig = section(
+/** A value the configuration printer redacts and that may come from a `*_FILE` or a `vault:` reference. */
+const secret = <T extends TSchema>(schema: T): T => ({ ...schema, 'x-secret': true });
+
+/** A Vault mount path (no leading or trailing slash). */
+const MOUNT = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$';
+
+/** A Transit key name (https://developer.hashicorp.com/vault/api-docs/secret/transit#create-key). */
+const TRANSIT_KEY = '^[A-Za-z0-9_.-]+$';
+
+export const EvidenceTransitConfig = section(
   {
-    source: Enum(['generated', 'file'], {
+    mount: Type.String({ pattern: MOUNT, default: 'transit', description: 'Transit secrets engine mount.' }),
+    receiptKey: Type.String({
+      pattern: TRANSIT_KEY,
+      default: 'ai-la-receipts',
+      description: 'Transit `ed25519` key that signs receipts; each of its versions is one JWKS `kid`.',
+    }),
+    logKey: Type.String({
+      pattern: TRANSIT_KEY,
+      default: 'ai-la-log',
+      description:
+        'Transit `ed25519` key that signs the checkpoints of both logs (the c2sp.org/signed-note key; its name in the note is the log origin).',
+    }),
+    batchWindowMs: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      default: 2,
+      description: 'Signatures requested within this window go to Vault as one `batch_input` request.',
+    }),
+    maxBatchSize: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 250,
+      description: 'Most signatures in one Transit request.',
+    }),
+  },
+  'Signing with Vault Transit (source `transit`); the private keys never leave Vault. Needs `secrets.vault`.',
+);
+
+export const EvidenceKvKeysConfig = section(
+  {
+    receiptKey: Type.Optional(
+      secret(
+        Type.String({
+          minLength: 1,
+          description:
+            'Receipt signing key (source `kv`), normally `vault:<mount>/<path>#<key>` naming a KV v2 value: PKCS#8 PEM, 64 hex digits or base64 of the 32-byte seed.',
+        }),
+      ),
+    ),
+    logKey: Type.Optional(
+      secret(
+        Type.String({
+          minLength: 1,
+          description:
+            'Log (checkpoint) signing key (source `kv`), normally a `vault:` reference: PKCS#8 PEM, hex, base64 or a note signer key `PRIVATE+KEY+...`.',
+        }),
+      ),
+    ),
+  },
+  'Keys held in Vault KV v2 (source `kv`): read at start-up and re-read every `keys.refreshMs`, so a new secret version is a key rotation. Needs `secrets.vault`.',
+);
+
+export const EvidenceKeysConfig = Type.Object(
+  {
+    source: Enum(['generated', 'file', 'kv', 'transit'], {
       default: 'generated',
       description:
-        'Where the Ed25519 signing keys come from. `generated` (development only, refused when NODE_ENV=production): created on first start as PKCS#8 PEM files in `keys.dir`. `file`: `receiptKeyFile` and `logKeyFile`.',
+        'Where the Ed25519 signing keys come from. `generated` (development only, refused when NODE_ENV=production): created on first start as PKCS#8 PEM files in `keys.dir`. `file`: `receiptKeyFile` and `logKeyFile`. `kv`: Vault KV v2 values (`keys.kv`). `transit`: Vault Transit `ed25519` keys that never leave Vault (`keys.transit`).',
     }),
     dir: Type.String({
       minLength: 1,
@@ -51,6 +114,8 @@ export const EvidenceKeysConfig = section(
           'File holding the log (checkpoint) signing key (source `file`): PKCS#8 PEM, a raw 32-byte seed, 64 hex digits, base64, or a Go note signer key `PRIVATE+KEY+...`.',
       }),
     ),
+    kv: EvidenceKvKeysConfig,
+    transit: EvidenceTransitConfig,
     retireGraceMs: Type.Integer({
       minimum: 0,
       default: 3600000,
@@ -69,7 +134,37 @@ export const EvidenceKeysConfig = section(
         'Planned lifetime of a key: `aila_signing_key_expiry_timestamp_seconds` reports `nbf + rotateAfterDays` for keys not yet retired, for alerting.',
     }),
   },
-  'Ed25519 signing keys of receipts and log checkpoints (EVIDENCE.md §5).',
+  {
+    additionalProperties: false,
+    default: {},
+    description: 'Ed25519 signing keys of receipts and log checkpoints (EVIDENCE.md §5).',
+    // What each source needs, checked with the rest of the configuration (clear errors at boot).
+    allOf: [
+      {
+        if: { properties: { source: { const: 'file' } }, required: ['source'] },
+        // biome-ignore lint/suspicious/noThenProperty: a JSON Schema conditional (draft-07 §6.6)
+        then: {
+          properties: { receiptKeyFile: { type: 'string' }, logKeyFile: { type: 'string' } },
+          required: ['receiptKeyFile', 'logKeyFile'],
+          description: 'required when source is file',
+        },
+      },
+      {
+        if: { properties: { source: { const: 'kv' } }, required: ['source'] },
+        // biome-ignore lint/suspicious/noThenProperty: a JSON Schema conditional (draft-07 §6.6)
+        then: {
+          properties: {
+            kv: {
+              type: 'object',
+              properties: { receiptKey: { type: 'string' }, logKey: { type: 'string' } },
+              required: ['receiptKey', 'logKey'],
+              description: 'required when source is kv',
+            },
+          },
+        },
+      },
+    ],
+  },
 );
 
 export const EvidenceConfig = section(

@@ -21,7 +21,7 @@ export { verifyCommand } from './cli/verify-command.js';
 export { resolveCodeRef } from './code-ref.js';
 export { EvidenceConfig } from './config-schema.js';
 export { type Jwk, type StoredKey, toJwk } from './keys/key-repository.js';
-export { KeyRing, type SigningKey } from './keys/key-ring.js';
+export { KeyRing, type KeyRole, type KeySource, type SigningKey } from './keys/key-ring.js';
 export { type RotationResult, rotateSigningKeys } from './keys/rotate.js';
 export { LOG_IDS, LOG_NAMES, type LogDescriptor, type LogName, resolveLogs } from './logs.js';
 export { createEvidenceModule, type EvidenceModule, type EvidenceModuleDeps } from './module.js';

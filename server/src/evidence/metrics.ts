@@ -36,6 +36,7 @@ export class EvidenceMetrics {
   readonly receipts: Counter<'status'>;
   readonly integrated: Counter<'log'>;
   readonly integrationLatency: Histogram<'log'>;
+  readonly signingFailures: Counter<'key'>;
 
   constructor(deps: EvidenceMetricsDeps) {
     const registers = [deps.registry];
@@ -49,6 +50,12 @@ export class EvidenceMetrics {
       name: 'aila_evidence_integrated_total',
       help: 'Leaves integrated into a log by this replica.',
       labelNames: ['log'] as const,
+      registers,
+    });
+    this.signingFailures = new Counter({
+      name: 'aila_evidence_signing_failures_total',
+      help: 'Signatures a remote signer (Vault Transit) failed to make or made wrongly, by key (receipt or log); each failed receipt was withheld.',
+      labelNames: ['key'] as const,
       registers,
     });
     this.integrationLatency = new Histogram({

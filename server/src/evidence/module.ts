@@ -10,7 +10,7 @@ import { createAuditLogAppender, createSiemSink, type SiemSink } from './audit-l
 import { resolveCodeRef } from './code-ref.js';
 import type { EvidenceConfig } from './config-schema.js';
 import { isValidKeyName } from './core/index.js';
-import { KeyRing } from './keys/key-ring.js';
+import { KeyRing, type KeyRole, type KeySource } from './keys/key-ring.js';
 import { LOG_NAMES, type LogDescriptor, type LogName, resolveLogs } from './logs.js';
 import { EvidenceMetrics } from './metrics.js';
 import { ProofService } from './proofs.js';
@@ -37,6 +37,11 @@ export interface EvidenceModuleDeps {
   production: boolean;
   /** The appliance's Prometheus registry (`metrics.registry`). */
   registry?: Registry;
+  /**
+   * The key sources when `evidence.keys.source` is `kv` or `transit` (built by the secrets module,
+   * which holds the Vault client); absent, the keys come from files.
+   */
+  keySources?: Record<KeyRole, KeySource>;
   /** Sequencer election through the advisory lock (default true; tests turn it off to exercise the fence). */
   election?: boolean;
 }
@@ -90,7 +95,15 @@ export async function createEvidenceModule(deps: EvidenceModuleDeps): Promise<Ev
   const logger = deps.log.child({ module: 'evidence' });
   const logs = resolveLogs(config.origins, deps.publicUrl);
   await pinOrigins(db, logs);
-  const keys = await KeyRing.open({ db, config: config.keys, production: deps.production, logger });
+  let metrics: EvidenceMetrics | undefined;
+  const keys = await KeyRing.open({
+    db,
+    config: config.keys,
+    production: deps.production,
+    logger,
+    ...(deps.keySources ? { sources: deps.keySources } : {}),
+    onSigningFailure: (role) => metrics?.signingFailures.inc({ key: role }),
+  });
   const codeRef = await resolveCodeRef(config.codeRef);
   const tiles = new TileStore(db, new TileCache(config.proofCacheTiles));
   const proofs = new ProofService(db, tiles, Math.min(250, Math.floor(config.checkpointIntervalMs / 2)));
@@ -99,7 +112,6 @@ export async function createEvidenceModule(deps: EvidenceModuleDeps): Promise<Ev
     (n) => new LogSequencer(logs[n], tiles, logKey, config.sequencerBatchSize),
   );
   const listeners = new Set<(i: Integration) => void>();
-  let metrics: EvidenceMetrics | undefined;
   const sequencer = new SequencerService({
     db,
     sequencers,

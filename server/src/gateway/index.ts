@@ -62,6 +62,8 @@ export interface GatewayModule {
   usage: UsageModule;
   service: GatewayService;
   quotas: QuotaService;
+  /** Uses a rotated API key for configured backend `name`; false when unknown or unchanged. */
+  setBackendApiKey(name: string, apiKey: string): boolean;
   /** Stops timers, gives unused rate-limit reservations back, writes queued usage, closes pools. */
   close(): Promise<void>;
 }
@@ -134,6 +136,7 @@ export async function createGatewayModule(deps: GatewayDeps): Promise<GatewayMod
     usage,
     service,
     quotas,
+    setBackendApiKey: (name, apiKey) => manager.registry.setApiKey(name, apiKey),
     close: async () => {
       if (closed) return;
       closed = true;

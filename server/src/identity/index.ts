@@ -68,6 +68,8 @@ export interface IdentityModule {
   users: UserService;
   teams: TeamService;
   oidc: OidcService;
+  /** Uses a rotated client secret for OIDC connection `name`; false when unknown or unchanged. */
+  setOidcClientSecret(name: string, secret: string): boolean;
   saml: SamlService;
   device: DeviceService;
   local: LocalAuthService;
@@ -161,6 +163,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
     users,
     teams,
     oidc,
+    setOidcClientSecret: (name, secret) => connections.byName(name)?.setClientSecret(secret) ?? false,
     saml,
     device,
     local,

@@ -59,9 +59,14 @@ describe('secrets configuration', () => {
     assert.deepEqual(problemsOf({ secrets: { vault: { address: 'http://v' } } }), [
       'secrets.vault.auth.role: required when method is kubernetes',
     ]);
-    assert.deepEqual(problemsOf({ secrets: { transit: {} } }), [
-      'secrets.vault: required when secrets.database or secrets.transit is set',
+    assert.deepEqual(problemsOf({ secrets: { database: { role: 'ai-la' } } }), [
+      'secrets.vault: required when secrets.database is set',
     ]);
+    for (const source of ['transit', 'kv']) {
+      assert.deepEqual(problemsOf({ evidence: { keys: { source } } }), [
+        `secrets.vault: required when evidence.keys.source is ${source}`,
+      ]);
+    }
   });
 
   test('the section is part of the whole configuration, its secrets redacted', async () => {
@@ -71,19 +76,64 @@ describe('secrets configuration', () => {
         AILA_SECRETS_VAULT_AUTH_METHOD: 'approle',
         AILA_SECRETS_VAULT_AUTH_ROLE_ID: 'role',
         AILA_SECRETS_VAULT_AUTH_SECRET_ID: 's3cret',
-        AILA_SECRETS_TRANSIT_KEY: 'ai-la-receipts',
+        AILA_EVIDENCE_KEYS_SOURCE: 'transit',
+        AILA_EVIDENCE_KEYS_TRANSIT_LOG_KEY: 'ai-la-checkpoints',
       },
     });
     assert.equal(config.secrets.vault?.auth.secretId, 's3cret');
-    assert.deepEqual(config.secrets.transit, {
+    assert.deepEqual(config.evidence.keys.transit, {
       mount: 'transit',
-      key: 'ai-la-receipts',
+      receiptKey: 'ai-la-receipts',
+      logKey: 'ai-la-checkpoints',
       batchWindowMs: 2,
       maxBatchSize: 250,
     });
     const printed = redactConfig(config) as { secrets: { vault: { auth: Record<string, unknown> } } };
     assert.equal(printed.secrets.vault.auth.secretId, '[redacted]');
     assert.equal(printed.secrets.vault.auth.roleId, 'role');
+  });
+});
+
+describe('evidence key sources in the configuration', () => {
+  const problems = async (env: Record<string, string>) => {
+    try {
+      await loadConfig({ env });
+    } catch (err) {
+      return (err as { problems: Array<{ path: string; message: string }> }).problems.map(
+        (p) => `${p.path}: ${p.message}`,
+      );
+    }
+    return [];
+  };
+
+  test('each source names what it needs, key by key', async () => {
+    assert.deepEqual(await problems({ AILA_EVIDENCE_KEYS_SOURCE: 'file' }), [
+      'evidence.keys.receiptKeyFile: required when source is file',
+      'evidence.keys.logKeyFile: required when source is file',
+    ]);
+    assert.deepEqual(
+      await problems({ AILA_EVIDENCE_KEYS_SOURCE: 'kv', AILA_EVIDENCE_KEYS_KV_RECEIPT_KEY: 'x'.repeat(64) }),
+      ['evidence.keys.kv.logKey: required when source is kv'],
+    );
+    assert.deepEqual(
+      await problems({ AILA_EVIDENCE_KEYS_SOURCE: 'transit', AILA_EVIDENCE_KEYS_TRANSIT_RECEIPT_KEY: 'a/b' }),
+      ['evidence.keys.transit.receiptKey: must match pattern "^[A-Za-z0-9_.-]+$"'],
+    );
+    assert.deepEqual(await problems({ AILA_EVIDENCE_KEYS_SOURCE: 'hsm' }), [
+      'evidence.keys.source: must be one of generated, file, kv, transit',
+    ]);
+  });
+
+  test('KV key values are secrets: redacted when the configuration is printed', async () => {
+    const config = await loadConfig({
+      env: {
+        AILA_EVIDENCE_KEYS_SOURCE: 'kv',
+        AILA_EVIDENCE_KEYS_KV_RECEIPT_KEY: 'a'.repeat(64),
+        AILA_EVIDENCE_KEYS_KV_LOG_KEY: 'b'.repeat(64),
+      },
+    });
+    const printed = redactConfig(config) as { evidence: { keys: { kv: Record<string, unknown> } } };
+    assert.deepEqual(printed.evidence.keys.kv, { receiptKey: '[redacted]', logKey: '[redacted]' });
   });
 });
 

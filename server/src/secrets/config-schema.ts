@@ -103,31 +103,16 @@ export const DynamicDatabaseConfig = Type.Object(
   },
 );
 
-export const TransitConfig = Type.Object(
-  {
-    mount: Path('Transit secrets engine mount.', 'transit'),
-    key: Type.String({ minLength: 1, default: 'ai-la-receipts', description: 'Transit ed25519 key name.' }),
-    batchWindowMs: Type.Integer({
-      minimum: 0,
-      maximum: 100,
-      default: 2,
-      description: 'Sign calls made within this window go to Vault as one batch_input request.',
-    }),
-    maxBatchSize: Type.Integer({ minimum: 1, maximum: 1000, default: 250, description: 'Largest batch.' }),
-  },
-  { additionalProperties: false, description: 'Evidence signing with a Vault Transit ed25519 key.' },
-);
-
 export const SecretsConfig = Type.Object(
   {
     vault: Type.Optional(VaultConfig),
     database: Type.Optional(DynamicDatabaseConfig),
-    transit: Type.Optional(TransitConfig),
   },
   {
     additionalProperties: false,
     default: {},
-    description: 'Secrets from Vault: vault: references, dynamic database credentials, Transit signing.',
+    description:
+      'Secrets from Vault: vault: references and dynamic database credentials (evidence signing with Vault: evidence.keys).',
   },
 );
 
@@ -135,7 +120,6 @@ export type SecretsConfig = Static<typeof SecretsConfig>;
 export type VaultConfig = Static<typeof VaultConfig>;
 export type VaultAuthConfig = Static<typeof VaultAuthConfig>;
 export type DynamicDatabaseConfig = Static<typeof DynamicDatabaseConfig>;
-export type TransitConfig = Static<typeof TransitConfig>;
 
 /**
  * Problems in the `secrets` section found before the configuration as a whole is validated (the
@@ -197,10 +181,14 @@ export function parseSecretsConfig(raw: Record<string, unknown>): SecretsConfig 
   const wrapper: unknown = { secrets: structuredClone(raw.secrets ?? {}) };
   if (!check(wrapper)) throw new SecretsConfigError((check.errors ?? []).map(problemOf));
   const value = wrapper.secrets;
+  const keySource = (raw.evidence as { keys?: { source?: unknown } } | undefined)?.keys?.source;
   const problems = [
     ...(value.vault ? authProblems(value.vault.auth) : []),
-    ...((value.database || value.transit) && !value.vault
-      ? [{ path: 'secrets.vault', message: 'required when secrets.database or secrets.transit is set' }]
+    ...(value.database && !value.vault
+      ? [{ path: 'secrets.vault', message: 'required when secrets.database is set' }]
+      : []),
+    ...((keySource === 'kv' || keySource === 'transit') && !value.vault
+      ? [{ path: 'secrets.vault', message: `required when evidence.keys.source is ${keySource}` }]
       : []),
   ];
   if (problems.length > 0) throw new SecretsConfigError(problems);

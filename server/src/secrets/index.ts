@@ -2,20 +2,23 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
+import type { KeyRole, KeySource } from '../evidence/keys/key-ring.js';
 import type { Health } from '../platform/health.js';
 import { DynamicDatabase } from './dynamic-database.js';
+import { openEvidenceKeySources } from './evidence-keys.js';
 import { FileSecretWatcher } from './file-secret-watcher.js';
 import { SecretWatcher } from './secret-watcher.js';
-import { TransitSigner } from './transit-signer.js';
 import type { VaultClient } from './vault-client.js';
 import { registerVaultMetrics, vaultReadinessCheck } from './vault-health.js';
 import type { VaultReferenceResolver } from './vault-resolver.js';
 
-export type { DynamicDatabaseConfig, SecretsConfig, TransitConfig, VaultConfig } from './config-schema.js';
+export type { DynamicDatabaseConfig, SecretsConfig, VaultConfig } from './config-schema.js';
 export { parseSecretsConfig, SecretsConfigError } from './config-schema.js';
 export { DynamicDatabase } from './dynamic-database.js';
+export { kvKeySource, openEvidenceKeySources, transitKeySource } from './evidence-keys.js';
 export { FileSecretWatcher } from './file-secret-watcher.js';
 export { KvSecrets, parseReference, type SecretReference } from './kv-secrets.js';
+export { followSecretRotation, type RotationTargets, type SecretRotationDeps } from './rotation.js';
 export { SecretWatcher } from './secret-watcher.js';
 export { type TransitKeyVersion, TransitSigner } from './transit-signer.js';
 export { VaultLoginError } from './vault-auth.js';
@@ -41,8 +44,8 @@ export interface SecretsModule {
   vault?: VaultClient;
   /** Re-reads rotating `vault:` references; subscribe by reference or by configuration key. */
   watcher?: SecretWatcher;
-  /** The Transit evidence signer, when `secrets.transit` is set. */
-  signer?: TransitSigner;
+  /** The evidence signing key sources when `evidence.keys.source` is `transit` or `kv`. */
+  evidenceKeys?: Record<KeyRole, KeySource>;
   /** Follows secrets rendered to files (Vault Agent Injector, Secrets Store CSI driver). */
   files: FileSecretWatcher;
   /** Stops watching and renewing. */
@@ -52,8 +55,9 @@ export interface SecretsModule {
 /**
  * Wires the secrets module after the configuration is loaded: switches the Vault client to the
  * configured logger, registers the `vault` readiness check and the `aila_vault_up` metric, starts
- * the {@link SecretWatcher} and opens the Transit signer when configured (re-reading its key every
- * `refreshIntervalMs`, so a rotation in Vault is followed without a restart).
+ * the {@link SecretWatcher} and opens the evidence signing keys in Vault when `evidence.keys.source`
+ * is `transit` or `kv` (the key ring re-reads them every `evidence.keys.refreshMs`, so a rotation in
+ * Vault is followed without a restart).
  */
 export async function createSecretsModule(deps: SecretsModuleDeps): Promise<SecretsModule> {
   const { config, resolver, log } = deps;
@@ -74,28 +78,20 @@ export async function createSecretsModule(deps: SecretsModuleDeps): Promise<Secr
     references: resolver.references,
     onError: (err, reference) => log.warn({ reference, err: err.message }, 'secret refresh failed'),
   });
+  let evidenceKeys: Record<KeyRole, KeySource> | undefined;
+  try {
+    evidenceKeys = await openEvidenceKeySources(config.evidence.keys, resolver);
+  } catch (err) {
+    vault.close();
+    throw err;
+  }
   watcher.start();
-  const transit = config.secrets.transit;
-  const signer = transit ? await TransitSigner.open({ vault, ...transit }) : undefined;
-  // A rotated Transit key is picked up on the same schedule as rotated KV secrets.
-  const keyRefresh = signer
-    ? setInterval(() => {
-        signer
-          .refresh()
-          .then((rotated) => {
-            if (rotated)
-              log.info({ kid: signer.kid, version: signer.keyVersion }, 'transit signing key rotated');
-          })
-          .catch((err: Error) => log.warn({ err: err.message }, 'transit key refresh failed'));
-      }, config.secrets.vault.refreshIntervalMs).unref()
-    : undefined;
   return {
     vault,
     watcher,
-    ...(signer ? { signer } : {}),
+    ...(evidenceKeys ? { evidenceKeys } : {}),
     files,
     close: async () => {
-      clearInterval(keyRefresh);
       watcher.stop();
       files.close();
       vault.close();

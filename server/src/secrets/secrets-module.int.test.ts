@@ -20,11 +20,12 @@ describe('secrets module wiring', () => {
     await root.write('secret/data/ai-la/otlp', { data: { authorization: 'Bearer one' } });
     await root.write('sys/mounts/transit', { type: 'transit' });
     await root.write('transit/keys/ai-la-receipts', { type: 'ed25519' });
+    await root.write('transit/keys/ai-la-log', { type: 'ed25519' });
   });
 
   after(() => server.close());
 
-  test('registers the vault readiness check and aila_vault_up, opens the signer, follows rotations', async () => {
+  test('registers the vault readiness check and aila_vault_up, opens the evidence keys, follows rotations', async () => {
     let resolver: VaultReferenceResolver | undefined;
     const config = await loadConfig({
       env: {
@@ -32,7 +33,7 @@ describe('secrets module wiring', () => {
         AILA_SECRETS_VAULT_AUTH_METHOD: 'token',
         AILA_SECRETS_VAULT_AUTH_TOKEN: server.rootToken,
         AILA_SECRETS_VAULT_REFRESH_INTERVAL_MS: '1000',
-        AILA_SECRETS_TRANSIT_KEY: 'ai-la-receipts',
+        AILA_EVIDENCE_KEYS_SOURCE: 'transit',
         AILA_TELEMETRY_OTLP_HEADERS: '{"authorization":"vault:secret/ai-la/otlp#authorization"}',
       },
       resolvers: async (raw) => {
@@ -49,9 +50,14 @@ describe('secrets module wiring', () => {
       const readiness = await health.readiness();
       assert.equal(readiness.checks.vault?.status, 'ok');
       assert.match(await metrics.registry.metrics(), /^aila_vault_up 1$/m);
-      const signer = secrets.signer;
-      assert.ok(signer);
-      assert.equal(signer.keyVersion, 1);
+      const receiptKeys = secrets.evidenceKeys?.receipt;
+      assert.ok(receiptKeys && secrets.evidenceKeys?.log);
+      const first = await receiptKeys.load();
+      assert.equal(first.label, 'transit/keys/ai-la-receipts version 1');
+      assert.deepEqual(first.earlier, []);
+      assert.equal(first.key.privateKey, undefined, 'the private key stays in Vault');
+      const log = await secrets.evidenceKeys.log.load();
+      assert.notEqual(log.key.kid, first.key.kid, 'receipts and checkpoints have keys of their own');
 
       const rotated = new Promise<string>((resolve) => {
         secrets.watcher?.subscribeKey('telemetry.otlp.headers.authorization', resolve);
@@ -59,8 +65,15 @@ describe('secrets module wiring', () => {
       await rootClient(server).write('secret/data/ai-la/otlp', { data: { authorization: 'Bearer two' } });
       await rootClient(server).write('transit/keys/ai-la-receipts/rotate', {});
       assert.equal(await rotated, 'Bearer two');
-      // The key is re-read every refreshIntervalMs (1 s here).
-      while (signer.keyVersion < 2) await new Promise((r) => setTimeout(r, 50));
+      // The key ring re-reads the source every evidence.keys.refreshMs: the next load is version 2.
+      const second = await receiptKeys.load();
+      assert.equal(second.label, 'transit/keys/ai-la-receipts version 2');
+      assert.deepEqual(
+        second.earlier.map((v) => v.kid),
+        [first.key.kid],
+      );
+      const [v1] = second.earlier;
+      assert.ok(v1 && v1.exp - v1.nbf > config.evidence.keys.retireGraceMs, 'v1 keeps its window');
     } finally {
       await secrets.close();
     }

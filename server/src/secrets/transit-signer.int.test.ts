@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { pino } from 'pino';
 import { VaultTestServer } from '../../test/fixtures/vault/server.js';
-import { type RootClient, rootClient } from '../../test/fixtures/vault/setup.js';
+import { type RootClient, rootClient, rootVaultClient } from '../../test/fixtures/vault/setup.js';
 import { kidOf } from '../evidence/core/keys.js';
 import { buildReceipt, inputHashOfBytes, outputHashOfBytes, signReceipt } from '../evidence/core/receipt.js';
 import { TransitSigner } from './transit-signer.js';
-import { VaultClient } from './vault-client.js';
+import type { VaultClient } from './vault-client.js';
 
 /** node:crypto's own Ed25519 verification against a raw 32-byte public key (RFC 8410 SPKI). */
 function ed25519Verify(publicKey: Buffer, data: Buffer, signature: Buffer): boolean {
@@ -28,16 +27,7 @@ describe('Transit signer', () => {
     root = rootClient(server);
     await root.write('sys/mounts/transit', { type: 'transit' });
     await root.write('transit/keys/ai-la-receipts', { type: 'ed25519' });
-    vault = await VaultClient.connect(
-      {
-        address: server.url,
-        auth: { method: 'token', token: server.rootToken, jwtPath: '' },
-        refreshIntervalMs: 60000,
-        timeoutMs: 5000,
-        bootTimeoutMs: 0,
-      },
-      { log: pino({ level: 'silent' }) },
-    );
+    vault = await rootVaultClient(server);
   });
 
   after(async () => {

@@ -16,9 +16,9 @@ export interface TransitKeyVersion {
 
 export interface TransitSignerOptions {
   vault: VaultClient;
-  /** Transit mount (`secrets.transit.mount`). */
+  /** Transit mount (`evidence.keys.transit.mount`). */
   mount: string;
-  /** An `ed25519` key (`secrets.transit.key`). */
+  /** An `ed25519` key (`evidence.keys.transit.receiptKey` or `logKey`). */
   key: string;
   /** Sign calls made within this many ms go out as one `batch_input` request (0: same tick). */
   batchWindowMs?: number;

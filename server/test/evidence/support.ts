@@ -18,6 +18,8 @@ import {
   createEvidenceModule,
   type EvidenceModule,
   expressDeclarer,
+  type KeyRole,
+  type KeySource,
   type ReadScope,
 } from '../../src/evidence/index.js';
 import { createDb } from '../../src/platform/db/knex.js';
@@ -54,7 +56,13 @@ export async function testConfig(env: Record<string, string>): Promise<Config> {
 /** Starts the harness; `env` adds configuration overrides (`AILA_EVIDENCE_*`). */
 export async function startEvidence(
   env: Record<string, string> = {},
-  options: { database?: TestDatabase; keyDir?: string; start?: boolean } = {},
+  options: {
+    database?: TestDatabase;
+    keyDir?: string;
+    start?: boolean;
+    /** Key sources for `evidence.keys.source` transit or kv (built from a Vault client). */
+    keySources?: Record<KeyRole, KeySource>;
+  } = {},
 ): Promise<EvidenceHarness> {
   const database = options.database ?? (await createTestDatabase());
   const keyDir = options.keyDir ?? (await mkdtemp(join(tmpdir(), 'aila-keys-')));
@@ -70,6 +78,7 @@ export async function startEvidence(
     publicUrl: config.server.publicUrl,
     production: false,
     registry,
+    ...(options.keySources ? { keySources: options.keySources } : {}),
   });
   const audit = (await createAuditModule({ db, appender: evidence.auditAppender })).service;
   const app = express();

@@ -160,7 +160,7 @@ export async function startLogin(
 }
 
 /** Signs in through the real IdP and returns the browser holding the session. */
-export async function signIn(app: TestAppliance, email: string): Promise<Browser> {
+export async function signIn(app: Pick<TestAppliance, 'url'>, email: string): Promise<Browser> {
   const browser = new Browser(app.url);
   const callback = await startLogin(browser, email);
   const landed = await browser.fetch(callback);

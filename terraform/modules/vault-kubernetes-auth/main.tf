@@ -1,4 +1,5 @@
-# Least privilege for the appliance: read its KV secrets, sign and verify with its Transit keys,
+# Least privilege for the appliance: read its KV secrets, sign with its Transit keys (it verifies
+# every signature itself, with the public keys),
 # optionally obtain dynamic database credentials. Token renewal and lookup come with Vault's
 # default policy.
 
@@ -21,15 +22,6 @@ data "vault_policy_document" "this" {
       path         = "${rule.value.mount}/sign/${rule.value.key_prefix}*"
       capabilities = ["update"]
       description  = "Sign receipts and checkpoints"
-    }
-  }
-
-  dynamic "rule" {
-    for_each = var.transit == null ? [] : [var.transit]
-    content {
-      path         = "${rule.value.mount}/verify/${rule.value.key_prefix}*"
-      capabilities = ["update"]
-      description  = "Verify signatures"
     }
   }
 

@@ -4,8 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createAuditModule } from '../../audit/index.js';
-import { loadProcessConfig } from '../../config/index.js';
-import { openDatabase } from '../../platform/db/database.js';
+import { type LoadedConfig, loadConfigWithVault, openCommandDatabase } from '../../cli/load-config.js';
 import { createLogger } from '../../platform/logger.js';
 import { createAuditLogAppender } from '../audit-log.js';
 import { listKeys } from '../keys/key-repository.js';
@@ -43,12 +42,14 @@ export async function keysCommand(
     io.stderr(USAGE);
     return 2;
   }
-  let loaded: Awaited<ReturnType<typeof loadProcessConfig>>;
-  let database: Awaited<ReturnType<typeof openDatabase>>;
+  // Like the server: vault: references resolved and dynamic database credentials when configured.
+  let loaded: LoadedConfig | undefined;
+  let database: Awaited<ReturnType<typeof openCommandDatabase>>;
   try {
-    loaded = await loadProcessConfig();
-    database = await openDatabase(loaded.config.database, loaded.runtime, createLogger({ level: 'warn' }));
+    loaded = await loadConfigWithVault();
+    database = await openCommandDatabase(loaded, createLogger({ level: 'warn' }));
   } catch (err) {
+    loaded?.vault?.vault.close();
     io.stderr(`aila keys: ${(err as Error).message}\n`);
     return 1;
   }
@@ -88,5 +89,6 @@ export async function keysCommand(
     return 1;
   } finally {
     await database.close();
+    loaded.vault?.vault.close();
   }
 }

@@ -92,6 +92,29 @@ export async function registerKey(
   });
 }
 
+/**
+ * Registers an earlier version of a key with the window its source gives it (a Transit key version
+ * that was superseded before this appliance first read the key), if it is not registered yet: its
+ * public key must stay verifiable. Returns whether it was new.
+ */
+export async function registerEarlierKey(
+  db: Db,
+  key: { purpose: KeyPurpose; kid: string; publicKey: Buffer; nbf: number; exp: number },
+): Promise<boolean> {
+  const inserted = await db('signing_keys')
+    .insert({
+      purpose: key.purpose,
+      kid: key.kid,
+      public_key: key.publicKey,
+      nbf: new Date(key.nbf),
+      exp: new Date(key.exp),
+    })
+    .onConflict(['purpose', 'kid'])
+    .ignore()
+    .returning('kid');
+  return inserted.length > 0;
+}
+
 /** JWKS entry of a receipt key. */
 export function toJwk(key: StoredKey): Jwk {
   return {

@@ -1,28 +1,33 @@
 /**
  * The signing keys this replica uses (EVIDENCE.md §5): one receipt key, one log key (it signs the
- * checkpoints of both logs, each under its own origin as key name). Keys come from files or, in
- * development, are generated into `.aila/keys`; private keys never enter the database. The ring
- * re-reads its source periodically so a rotated key is picked up without a restart.
+ * checkpoints of both logs, each under its own origin as key name). Keys come from files, Vault
+ * (KV v2 or Transit: see key-source.ts) or, in development, are generated into `.aila/keys`;
+ * private keys never enter the database. The ring re-reads its sources periodically so a rotated
+ * key is picked up without a restart, and registers every public key it learns of, with its
+ * validity window, for the JWKS and the verifiers.
  */
-import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { EvidenceConfig } from '../config-schema.js';
-import { type Ed25519Signer, keyPairFromSeed, kidOf, localSigner } from '../core/index.js';
 import { LOG_NAMES } from '../logs.js';
 import { readOrCreateSeed, readSeed } from './key-material.js';
-import { type KeyPurpose, listKeys, registerKey, type StoredKey } from './key-repository.js';
+import {
+  type KeyPurpose,
+  listKeys,
+  registerEarlierKey,
+  registerKey,
+  type StoredKey,
+} from './key-repository.js';
+import {
+  checkedSigner,
+  type KeySource,
+  localSigningKey,
+  type SigningKey,
+  type SourcedKey,
+} from './key-source.js';
 
-/** A usable signing key. */
-export interface SigningKey {
-  /** b64url(SHA-256(raw public key)) (EVIDENCE.md §1 `ext.kid`). */
-  kid: string;
-  publicKey: Buffer;
-  /** Present for local keys: the receipt path then signs without the async signer round trip. */
-  privateKey?: KeyObject;
-  signer: Ed25519Signer;
-}
+export type { KeySource, SigningKey } from './key-source.js';
 
 /** File names of the generated development keys. */
 export const GENERATED_KEY_FILES = {
@@ -55,6 +60,13 @@ export function keyFiles(
       generate: true,
     };
   }
+  if (config.source === 'kv' || config.source === 'transit') {
+    throw new Error(
+      config.source === 'transit'
+        ? 'evidence.keys.source=transit: the keys live in Vault; rotate with `vault write -f <mount>/keys/<key>/rotate` and running replicas switch within evidence.keys.refreshMs'
+        : 'evidence.keys.source=kv: the keys live in Vault KV v2; rotate by writing a new version of the secret and running replicas switch within evidence.keys.refreshMs',
+    );
+  }
   if (config.receiptKeyFile === undefined || config.logKeyFile === undefined) {
     throw new Error(
       'evidence.keys.source=file needs evidence.keys.receiptKeyFile and evidence.keys.logKeyFile',
@@ -63,14 +75,24 @@ export function keyFiles(
   return { receipt: config.receiptKeyFile, log: config.logKeyFile, generate: false };
 }
 
-function signingKey(seed: Buffer): SigningKey {
-  const pair = keyPairFromSeed(seed);
+/** The file (or generated) source of one role's key. */
+function fileSource(path: string, generate: boolean): KeySource {
   return {
-    kid: kidOf(pair.publicKeyRaw),
-    publicKey: pair.publicKeyRaw,
-    privateKey: pair.privateKey,
-    signer: localSigner(pair),
+    load: async () => ({
+      key: localSigningKey(await (generate ? readOrCreateSeed(path) : readSeed(path))),
+      earlier: [],
+      label: path,
+    }),
   };
+}
+
+/** The sources of `generated` and `file` keys; the Vault sources come from the secrets module. */
+export function localKeySources(
+  config: EvidenceConfig['keys'],
+  production: boolean,
+): Record<KeyRole, KeySource> {
+  const files = keyFiles(config, production);
+  return { receipt: fileSource(files.receipt, files.generate), log: fileSource(files.log, files.generate) };
 }
 
 export interface KeyRingOptions {
@@ -78,41 +100,47 @@ export interface KeyRingOptions {
   config: EvidenceConfig['keys'];
   production: boolean;
   logger: Logger;
+  /** Where the keys come from; default: the local files of `config` (sources `generated`, `file`). */
+  sources?: Record<KeyRole, KeySource>;
+  /** Called once per failed remote signature (metrics). */
+  onSigningFailure?: (role: KeyRole) => void;
   now?: () => number;
 }
 
 /** Cached reads of `signing_keys` stay this fresh. */
 const STORED_TTL_MS = 2000;
+/** A failing remote signer is logged at most this often per role (each failure is counted). */
+const FAILURE_LOG_INTERVAL_MS = 10_000;
 
 export class KeyRing {
   readonly #opts: KeyRingOptions;
-  readonly #files: { receipt: string; log: string; generate: boolean };
-  readonly #keys: Record<KeyRole, SigningKey>;
+  readonly #sources: Record<KeyRole, KeySource>;
+  readonly #keys = {} as Record<KeyRole, SigningKey>;
+  /** Kids already registered by this replica, per role: a refresh with nothing new writes nothing. */
+  readonly #registered: Record<KeyRole, Set<string>> = { receipt: new Set(), log: new Set() };
+  readonly #lastFailureLog: Record<KeyRole, number> = { receipt: 0, log: 0 };
   #stored: { at: number; keys: Promise<StoredKey[]> } | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  private constructor(opts: KeyRingOptions, files: KeyRing['files'], keys: Record<KeyRole, SigningKey>) {
+  private constructor(opts: KeyRingOptions, sources: Record<KeyRole, KeySource>) {
     this.#opts = opts;
-    this.#files = files;
-    this.#keys = keys;
+    this.#sources = sources;
   }
 
   /** Loads (or, in development, generates) both keys and registers their public halves. */
   static async open(opts: KeyRingOptions): Promise<KeyRing> {
-    const files = keyFiles(opts.config, opts.production);
-    const read = files.generate ? readOrCreateSeed : readSeed;
-    const ring = new KeyRing(opts, files, {
-      receipt: signingKey(await read(files.receipt)),
-      log: signingKey(await read(files.log)),
-    });
-    await ring.#register('receipt');
-    await ring.#register('log');
+    const { source } = opts.config;
+    if ((source === 'kv' || source === 'transit') && opts.sources === undefined) {
+      throw new Error(`evidence.keys.source=${source} reads the keys from Vault: configure secrets.vault`);
+    }
+    const ring = new KeyRing(opts, opts.sources ?? localKeySources(opts.config, opts.production));
+    for (const role of ['receipt', 'log'] as const) {
+      const loaded = await ring.#sources[role].load().catch((err: Error) => {
+        throw new Error(`cannot load the ${role} signing key: ${err.message}`, { cause: err });
+      });
+      await ring.#use(role, loaded);
+    }
     return ring;
-  }
-
-  /** The key files in use. */
-  get files(): { receipt: string; log: string; generate: boolean } {
-    return this.#files;
   }
 
   /** The current receipt signing key. */
@@ -138,25 +166,28 @@ export class KeyRing {
     return this.#stored.keys;
   }
 
-  /** Re-reads the key files; a changed key is registered and used from now on. Returns true on change. */
+  /**
+   * Re-reads the key sources; a changed key is registered and used from now on (earlier versions a
+   * source publishes are registered too). Returns true when a key changed.
+   */
   async refresh(): Promise<boolean> {
     let changed = false;
     for (const role of ['receipt', 'log'] as const) {
-      const next = signingKey(await readSeed(this.#files[role]));
-      if (next.kid === this.#keys[role].kid) continue;
-      this.#keys[role] = next;
-      await this.#register(role);
-      this.#opts.logger.info({ role, kid: next.kid }, 'signing key changed');
+      const loaded = await this.#sources[role].load();
+      const previous = this.#keys[role].kid;
+      await this.#use(role, loaded);
+      if (loaded.key.kid === previous) continue;
+      this.#opts.logger.info({ role, kid: loaded.key.kid, key: loaded.label }, 'signing key changed');
       changed = true;
     }
     return changed;
   }
 
-  /** Starts re-reading the key source every `keys.refreshMs`. */
+  /** Starts re-reading the key sources every `keys.refreshMs`. */
   start(): void {
     this.#timer ??= setInterval(() => {
       this.refresh().catch((err: unknown) =>
-        this.#opts.logger.error({ err }, 'signing keys could not be reloaded'),
+        this.#opts.logger.error({ err }, 'signing keys could not be reloaded; the current ones stay in use'),
       );
     }, this.#opts.config.refreshMs);
     this.#timer.unref();
@@ -167,10 +198,44 @@ export class KeyRing {
     this.#timer = undefined;
   }
 
-  async #register(role: KeyRole): Promise<void> {
-    const key = this.#keys[role];
+  /**
+   * Registers what a source returned, then switches to its key. The key is registered before it
+   * signs anything, so every receipt and checkpoint names a kid that is already in the key set.
+   */
+  async #use(role: KeyRole, loaded: SourcedKey): Promise<void> {
+    const { key, earlier, label } = loaded;
+    const known = this.#registered[role];
+    if (!known.has(key.kid) || earlier.some((v) => !known.has(v.kid))) {
+      await this.#register(role, loaded);
+      for (const v of earlier) known.add(v.kid);
+      known.add(key.kid);
+    }
+    if (this.#keys[role]?.kid === key.kid) return;
+    this.#keys[role] =
+      key.privateKey !== undefined
+        ? key
+        : { ...key, signer: checkedSigner(key.signer, (err) => this.#signingFailed(role, label, err)) };
+  }
+
+  #signingFailed(role: KeyRole, label: string, err: Error): void {
+    this.#opts.onSigningFailure?.(role);
+    const now = Date.now();
+    if (now - this.#lastFailureLog[role] < FAILURE_LOG_INTERVAL_MS) return;
+    this.#lastFailureLog[role] = now;
+    this.#opts.logger.error(
+      { role, key: label, err: err.message },
+      'signing failed: receipts are withheld (EVIDENCE_UNAVAILABLE) and checkpoints wait until the signer answers',
+    );
+  }
+
+  async #register(role: KeyRole, { key, earlier }: SourcedKey): Promise<void> {
     const now = (this.#opts.now ?? Date.now)();
     for (const purpose of PURPOSES[role]) {
+      for (const version of earlier) {
+        if (await registerEarlierKey(this.#opts.db, { purpose, ...version })) {
+          this.#opts.logger.info({ purpose, kid: version.kid }, 'earlier signing key version registered');
+        }
+      }
       const { created, retired } = await registerKey(
         this.#opts.db,
         { purpose, kid: key.kid, publicKey: key.publicKey },
@@ -184,7 +249,7 @@ export class KeyRing {
     for (const k of mine) {
       this.#opts.logger.warn(
         { purpose: k.purpose, kid: k.kid, exp: new Date(k.exp as number).toISOString() },
-        'the configured signing key was rotated out; replace the key file with the current key',
+        'the configured signing key was rotated out; give this replica the current key (file, KV secret or Transit key)',
       );
     }
   }

@@ -55,14 +55,17 @@ export class Backend {
   /** Set once DNS no longer lists the replica; in-flight requests finish, no new ones start. */
   removed = false;
 
+  #config: BackendConfig;
+
   constructor(
     readonly id: string,
-    readonly config: BackendConfig,
+    config: BackendConfig,
     readonly baseUrl: URL,
     readonly source: BackendSource,
     gateway: GatewayConfig,
     now: () => number = Date.now,
   ) {
+    this.#config = config;
     this.configured = config.models ? new Set(config.models) : undefined;
     const agentOptions = {
       keepAlive: true,
@@ -79,6 +82,16 @@ export class Backend {
       gateway.circuitBreaker.openMs,
       now,
     );
+  }
+
+  /** The backend's configured settings; its `apiKey` follows rotations ({@link setApiKey}). */
+  get config(): BackendConfig {
+    return this.#config;
+  }
+
+  /** Sends this API key from the next request on (a rotated secret; requests under way keep theirs). */
+  setApiKey(apiKey: string): void {
+    this.#config = { ...this.#config, apiKey };
   }
 
   get group(): string {

@@ -30,6 +30,8 @@ export class BackendRegistry {
   private readonly statics: Backend[] = [];
   private readonly discovered = new Map<string, Map<string, Backend>>();
   private drains = new Set<string>();
+  /** The configured backends by name, with rotated API keys applied. */
+  private readonly groups = new Map<string, BackendConfig>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -40,6 +42,7 @@ export class BackendRegistry {
     if (problems.length > 0)
       throw new Error(`invalid gateway configuration:\n  - ${problems.join('\n  - ')}`);
     for (const b of config.backends) {
+      this.groups.set(b.name, b);
       if (b.url !== undefined)
         this.statics.push(new Backend(b.name, b, new URL(b.url), 'static', config, now));
       else this.discovered.set(b.name, new Map());
@@ -53,7 +56,20 @@ export class BackendRegistry {
 
   /** Configured DNS groups. */
   dnsGroups(): BackendConfig[] {
-    return this.config.backends.filter((b) => b.dns !== undefined);
+    return [...this.groups.values()].filter((b) => b.dns !== undefined);
+  }
+
+  /**
+   * Uses a new API key for the configured backend `name` (a rotated `vault:` reference or secret
+   * file): every replica sends it from its next request on, and replicas discovered later get it.
+   * Returns false when the key is unknown or unchanged.
+   */
+  setApiKey(name: string, apiKey: string): boolean {
+    const group = this.groups.get(name);
+    if (!group || group.apiKey === apiKey) return false;
+    this.groups.set(name, { ...group, apiKey });
+    for (const backend of this.all()) if (backend.group === name) backend.setApiKey(apiKey);
+    return true;
   }
 
   /** Every current replica. */
@@ -86,7 +102,14 @@ export class BackendRegistry {
     for (const [id, address] of wanted) {
       if (current.has(id)) continue;
       const url = new URL(`${dns.scheme}://${hostOf(address)}:${dns.port}`);
-      const backend = new Backend(id, group, url, 'dns', this.config, this.now);
+      const backend = new Backend(
+        id,
+        this.groups.get(group.name) ?? group,
+        url,
+        'dns',
+        this.config,
+        this.now,
+      );
       current.set(id, backend);
       added.push(backend);
     }

@@ -11,11 +11,13 @@ export class OidcConnection {
   readonly redirectUri: string;
   readonly postLogoutRedirectUri: string;
   #client: Promise<client.Configuration> | undefined;
+  #clientSecret: string;
 
   constructor(
     readonly config: OidcConnectionConfig,
     publicUrl: string,
   ) {
+    this.#clientSecret = config.clientSecret;
     const base = publicUrl.replace(/\/+$/, '');
     this.redirectUri = `${base}/auth/oidc/${config.name}/callback`;
     this.postLogoutRedirectUri = config.postLogoutRedirectUrl ?? `${base}/`;
@@ -27,6 +29,17 @@ export class OidcConnection {
 
   get displayName(): string {
     return this.config.displayName ?? this.config.name;
+  }
+
+  /**
+   * Authenticates to the IdP with a rotated client secret from the next sign-in on (the client
+   * configuration is built again). Returns false when the secret is unchanged.
+   */
+  setClientSecret(secret: string): boolean {
+    if (secret === this.#clientSecret) return false;
+    this.#clientSecret = secret;
+    this.#client = undefined;
+    return true;
   }
 
   /**
@@ -52,7 +65,8 @@ export class OidcConnection {
   }
 
   private async discover(): Promise<client.Configuration> {
-    const { issuer, clientId, clientSecret, tokenEndpointAuthMethod, allowInsecureHttp } = this.config;
+    const { issuer, clientId, tokenEndpointAuthMethod, allowInsecureHttp } = this.config;
+    const clientSecret = this.#clientSecret;
     const auth =
       tokenEndpointAuthMethod === 'client_secret_post'
         ? client.ClientSecretPost(clientSecret)
