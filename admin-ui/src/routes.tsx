@@ -17,6 +17,12 @@ import { CheckpointsPage } from './pages/audit/CheckpointsPage.js';
 import { ExportsPage } from './pages/audit/ExportsPage.js';
 import { ReceiptsPage } from './pages/audit/ReceiptsPage.js';
 import { VerifyPage } from './pages/audit/VerifyPage.js';
+import { AnalyzePage } from './pages/workspace/assistant/AnalyzePage.js';
+import { ConversationPage } from './pages/workspace/assistant/ConversationPage.js';
+import { GeneratePage } from './pages/workspace/assistant/GeneratePage.js';
+import { ProjectPage } from './pages/workspace/assistant/ProjectPage.js';
+import { ProjectsPage } from './pages/workspace/assistant/ProjectsPage.js';
+import { TaskPage } from './pages/workspace/assistant/TaskPage.js';
 import { ChatPage } from './pages/workspace/ChatPage.js';
 import { DevicePage } from './pages/workspace/DevicePage.js';
 import { KeysPage } from './pages/workspace/KeysPage.js';
@@ -44,6 +50,48 @@ export const ROUTES: PageRoute[] = [
     section: 'Workspace',
     requires: 'gateway:use',
     render: () => <ChatPage />,
+  },
+  {
+    path: '/workspace/projects',
+    label: 'Projects',
+    icon: 'folder',
+    section: 'Workspace',
+    requires: 'assistant:use',
+    render: () => <ProjectsPage />,
+  },
+  {
+    path: '/workspace/projects/:id',
+    section: 'Workspace',
+    requires: 'assistant:use',
+    render: (p) => <ProjectPage key={p.id} id={p.id as string} />,
+  },
+  {
+    path: '/workspace/projects/:id/tasks/:taskId',
+    section: 'Workspace',
+    requires: 'assistant:use',
+    render: (p) => <TaskPage key={p.taskId} projectId={p.id as string} taskId={p.taskId as string} />,
+  },
+  {
+    path: '/workspace/conversations/:id',
+    section: 'Workspace',
+    requires: 'assistant:use',
+    render: (p) => <ConversationPage key={p.id} id={p.id as string} />,
+  },
+  {
+    path: '/workspace/generate',
+    label: 'Generate',
+    icon: 'code',
+    section: 'Workspace',
+    requires: 'assistant:use',
+    render: () => <GeneratePage />,
+  },
+  {
+    path: '/workspace/analyze',
+    label: 'Analyze',
+    icon: 'analyze',
+    section: 'Workspace',
+    requires: 'assistant:use',
+    render: () => <AnalyzePage />,
   },
   {
     path: '/workspace/keys',

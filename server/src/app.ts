@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { exportCaller, gatewayCaller, readScopeOf } from './access.js';
+import { createAssistantModule } from './assistant/index.js';
 import { createAuditModule } from './audit/index.js';
 import { createComplianceModule } from './compliance/index.js';
 import { createRetentionModule } from './compliance/retention/index.js';
@@ -91,7 +92,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(health.router());
   app.use(express.json({ limit: config.server.jsonBodyLimit, strict: true }));
 
-  // Modules, in dependency order: evidence (logs, receipts) → audit → identity → gateway.
+  // Modules, in dependency order: evidence (logs, receipts) → audit → content → retention → identity
+  // → gateway → assistant.
   const evidence = await createEvidenceModule({
     db,
     log,
@@ -141,6 +143,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     guard: [authz('gateway:use')],
     caller: gatewayCaller,
     evidence: evidence.receipts,
+    content: content.service,
     audit,
   });
   const compliance = await createComplianceModule({
@@ -151,6 +154,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
     evidence,
     caller: exportCaller,
     content: content.service,
+    registry: metrics.registry,
+  });
+  const assistant = await createAssistantModule({
+    db,
+    log,
+    config: config.assistant,
+    audit,
+    gateway: { ...gateway, maxResponseBytes: config.gateway.maxResponseBytes },
+    receipts: evidence.receipts,
+    content: content.service,
+    retention,
+    routes,
+    caller: gatewayCaller,
+    teamsOf: async (userId) => (await identity.users.get(userId)).teams.map((t) => t.team_id),
     registry: metrics.registry,
   });
   await deps.followSecrets?.({
@@ -179,6 +196,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     identity.router,
     evidenceRoutes.router,
     dataRoutes.router,
+    assistant.router,
     complianceRoutes.router,
   );
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));

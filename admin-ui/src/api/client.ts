@@ -65,6 +65,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface RequestOptions {
   body?: unknown;
+  /** A body sent as is (an upload), with its content type. */
+  raw?: { body: Blob | Uint8Array; contentType: string };
   query?: Query;
   signal?: AbortSignal;
   accept?: string;
@@ -99,8 +101,11 @@ export async function toApiError(response: Response): Promise<ApiError> {
 export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers = new Headers({ accept: options.accept ?? 'application/json' });
   if (!SAFE.has(method) && state.csrfToken) headers.set(CSRF_HEADER, state.csrfToken);
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: BodyInit | undefined;
+  if (options.raw) {
+    headers.set('content-type', options.raw.contentType);
+    body = options.raw.body as BodyInit;
+  } else if (options.body !== undefined) {
     headers.set('content-type', 'application/json');
     body = JSON.stringify(options.body);
   }

@@ -1,7 +1,7 @@
 /** The OpenAI-compatible gateway (server/src/gateway): models, streaming chat, backends admin, usage. */
 import type { Receipt } from '../evidence/receipt.js';
 import { ApiError, api, send } from './client.js';
-import { SseParser } from './sse.js';
+import { readEvents } from './sse.js';
 
 export interface Model {
   id: string;
@@ -75,47 +75,32 @@ export async function streamChat(
     accept: 'text/event-stream',
   });
   result.requestId = response.headers.get('x-request-id');
-  if (!response.body) throw new ApiError(502, 'BACKEND_ERROR', 'The answer arrived without a body.');
-  const parser = new SseParser();
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      for (const event of parser.push(value)) {
-        if (event.data === '[DONE]') continue;
-        const data = JSON.parse(event.data) as ChunkData;
-        if (data.object === 'tecp.receipt' && data.tecp_receipt) {
-          result.receipt = data.tecp_receipt;
-          result.outputBytes = parser.bytes().slice(0, event.offset);
-          continue;
-        }
-        if (data.error) {
-          result.status = 'error';
-          result.error = new ApiError(
-            502,
-            (data.error.code ?? 'BACKEND_ERROR').toUpperCase(),
-            data.error.message ?? 'The model backend failed while answering.',
-          );
-          continue;
-        }
-        if (data.usage) result.usage = data.usage;
-        const choice = data.choices?.[0];
-        const piece = choice?.delta?.content;
-        if (piece) {
-          result.text += piece;
-          onDelta(piece);
-        }
-        if (choice?.finish_reason) result.finishReason = choice.finish_reason;
-      }
+  const end = await readEvents(response, input.signal, (event) => {
+    const data = event.data as ChunkData;
+    if (data.object === 'tecp.receipt' && data.tecp_receipt) {
+      result.receipt = data.tecp_receipt;
+      result.outputBytes = event.before();
+      return;
     }
-  } catch (err) {
-    if (input.signal.aborted) {
-      result.status = 'cancelled';
-      return result;
+    if (data.error) {
+      result.status = 'error';
+      result.error = new ApiError(
+        502,
+        (data.error.code ?? 'BACKEND_ERROR').toUpperCase(),
+        data.error.message ?? 'The model backend failed while answering.',
+      );
+      return;
     }
-    throw err;
-  }
+    if (data.usage) result.usage = data.usage;
+    const choice = data.choices?.[0];
+    const piece = choice?.delta?.content;
+    if (piece) {
+      result.text += piece;
+      onDelta(piece);
+    }
+    if (choice?.finish_reason) result.finishReason = choice.finish_reason;
+  });
+  if (end === 'aborted') result.status = 'cancelled';
   return result;
 }
 

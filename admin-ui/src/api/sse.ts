@@ -68,3 +68,38 @@ function eventEnd(bytes: Uint8Array): { at: number; length: number } | null {
   }
   return null;
 }
+
+/** What {@link readEvents} hands over for each event: its JSON data and, for a receipt, the bytes before it. */
+export interface ReadEvent {
+  data: Record<string, unknown>;
+  /** Every byte of the stream before this event (for a receipt: what its output_hash covers). */
+  before(): Uint8Array;
+}
+
+/**
+ * Reads a `text/event-stream` response to its end, calling `onEvent` with each JSON event (the
+ * `[DONE]` marker is skipped). Resolves `'done'` at the end, or `'aborted'` when `signal` cut it.
+ */
+export async function readEvents(
+  response: Response,
+  signal: AbortSignal,
+  onEvent: (event: ReadEvent) => void,
+): Promise<'done' | 'aborted'> {
+  if (!response.body) throw new Error('The answer arrived without a body.');
+  const parser = new SseParser();
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return 'done';
+      for (const event of parser.push(value)) {
+        if (event.data === '[DONE]') continue;
+        const data = JSON.parse(event.data) as Record<string, unknown>;
+        onEvent({ data, before: () => parser.bytes().slice(0, event.offset) });
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) return 'aborted';
+    throw err;
+  }
+}

@@ -38,14 +38,16 @@ export function logVerifierKeys(): Promise<Record<'receipts' | 'audit', string>>
 export async function verifyReceiptEverywhere(input: {
   receipt: Receipt;
   requestBody?: unknown;
+  /** The request's bytes when it was not JSON (an uploaded archive): input_hash is their SHA-256. */
+  inputBytes?: Uint8Array;
   outputBytes?: Uint8Array | null;
 }): Promise<ReceiptVerification> {
   const { receipt } = input;
   const local = await verifyReceiptLocally(receipt);
   const result: Omit<ReceiptVerification, 'server' | 'pending' | 'valid'> = { local };
-  if (input.requestBody !== undefined) {
-    result.inputMatches =
-      b64urlEncode(await sha256(canonicalBytes(input.requestBody))) === receipt.input_hash;
+  if (input.requestBody !== undefined || input.inputBytes) {
+    const bytes = input.inputBytes ?? canonicalBytes(input.requestBody);
+    result.inputMatches = b64urlEncode(await sha256(bytes)) === receipt.input_hash;
   }
   if (input.outputBytes) {
     result.outputMatches = b64urlEncode(await sha256(input.outputBytes)) === receipt.output_hash;

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { AssistantConfig } from '../assistant/config-schema.js';
 import { ComplianceConfig } from '../compliance/config-schema.js';
 import { RetentionConfig } from '../compliance/retention/config-schema.js';
 import { ContentConfig } from '../content/config-schema.js';
@@ -214,6 +215,7 @@ export const ConfigSchema = Type.Object(
     audit: AuditConfig,
     auth: AuthConfig,
     gateway: GatewayConfig,
+    assistant: AssistantConfig,
     secrets: SecretsConfig,
     evidence: EvidenceConfig,
     compliance: ComplianceConfig,

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { UsageRecorder } from '../usage/index.js';
 import type { Admission, Caller } from './limits/limiter.js';
 import type { GatewayMetrics } from './metrics.js';
-import type { CompletedOperation, GatewayOp, OperationRecorder, OperationStatus } from './operation.js';
+import type {
+  AssistantOp,
+  CompletedOperation,
+  ContentPart,
+  ContentStore,
+  GatewayOp,
+  OperationRecorder,
+  OperationStatus,
+} from './operation.js';
 import { UpstreamError } from './proxy/upstream.js';
 
 /** What a call needs from the module. */
@@ -12,6 +21,8 @@ export interface CallDeps {
   metrics: GatewayMetrics;
   usage: UsageRecorder;
   evidence?: OperationRecorder | undefined;
+  /** Content retention: with mode `full`, the bytes behind each receipt's hashes are stored. */
+  retention?: { content: ContentStore; db: Knex } | undefined;
 }
 
 /** The result of ending a call. */
@@ -41,11 +52,13 @@ export class Call {
   chunks = 0;
   ttftMs: number | undefined;
   inputHash: Buffer = Buffer.alloc(0);
+  /** Set when the content of this call is retained: the bytes behind `inputHash`, the output cap. */
+  retained: { input: Buffer; maxOutputBytes: number } | undefined;
   private ended = false;
 
   constructor(
     private readonly deps: CallDeps,
-    readonly op: GatewayOp,
+    readonly op: GatewayOp | AssistantOp,
     readonly requestId: string,
     readonly caller: Caller,
     /** The model name the client asked for. */
@@ -89,11 +102,32 @@ export class Call {
     }
   }
 
+  /** Stores the call's content when it is retained; false when it was not stored. */
+  private async retain(output: ContentPart | undefined): Promise<boolean> {
+    const retention = this.deps.retention;
+    if (!retention || this.retained === undefined || output === undefined) return false;
+    try {
+      await retention.content.storeOperation(retention.db, {
+        requestId: this.requestId,
+        owner: { userId: this.caller.userId, teamId: this.caller.teamId || null },
+        op: this.op,
+        input: { bytes: this.retained.input, mediaType: 'application/json' },
+        output,
+      });
+      return true;
+    } catch (err) {
+      // The receipt then truthfully claims no_retention; the answer itself is not lost.
+      this.deps.log.error({ err }, 'content of a call could not be retained');
+      return false;
+    }
+  }
+
   /**
-   * Ends the call before its last byte is sent: charges its tokens, frees its stream slot, records
-   * the receipt (EVIDENCE.md §1.4), and queues its usage event. Called exactly once.
+   * Ends the call before its last byte is sent: charges its tokens, frees its stream slot, stores
+   * its content when retained (`output`: the bytes behind `outputHash`), records the receipt
+   * (EVIDENCE.md §1.4), and queues its usage event. Called exactly once.
    */
-  async end(status: OperationStatus, outputHash: Buffer): Promise<CallEnd> {
+  async end(status: OperationStatus, outputHash: Buffer, output?: ContentPart): Promise<CallEnd> {
     if (this.ended) throw new Error('call ended twice');
     this.ended = true;
     const { log, metrics, usage, evidence } = this.deps;
@@ -120,6 +154,7 @@ export class Call {
         status,
         inputHash: this.inputHash,
         outputHash,
+        contentRetained: await this.retain(output),
       };
       try {
         result.receipt = await evidence.record(op);

@@ -9,22 +9,36 @@ import { type DnsResolver, systemResolver } from './backends/discovery.js';
 import { BackendManager } from './backends/manager.js';
 import type { GatewayConfig } from './config-schema.js';
 import type { InferenceContext } from './inference.js';
+import { InternalGateway } from './internal.js';
 import { quotaAdminRouter } from './limits/admin-router.js';
 import { type Caller, Limiter } from './limits/limiter.js';
 import { QuotaService } from './limits/quota-service.js';
 import { GatewayMetrics } from './metrics.js';
 import { modelCatalog } from './model-catalog.js';
-import type { OperationRecorder } from './operation.js';
+import type { ContentStore, OperationRecorder } from './operation.js';
 import { backendsAdminRouter, gatewayRouter, modelsAdminRouter } from './router.js';
 import { GatewayService } from './service.js';
 
 export type { BackendView } from './backends/backend.js';
 export type { DnsResolver } from './backends/discovery.js';
 export { BackendConfig, GatewayConfig, UsageConfig } from './config-schema.js';
+export type { InternalGateway, InternalRequest, InternalResult } from './internal.js';
 export type { Caller } from './limits/limiter.js';
 export type { QuotaService } from './limits/quota-service.js';
 export type { CatalogModel } from './model-catalog.js';
-export type { CompletedOperation, GatewayOp, OperationRecorder, OperationStatus } from './operation.js';
+export {
+  type AssistantOp,
+  type CompletedOperation,
+  type ContentPart,
+  type ContentStore,
+  type GatewayOp,
+  jsonOutputBytes,
+  type OperationRecorder,
+  type OperationStatus,
+  OutputHasher,
+  receiptEvent,
+  sha256,
+} from './operation.js';
 export type { GatewayService, ModelEntry } from './service.js';
 
 export interface GatewayDeps {
@@ -39,6 +53,8 @@ export interface GatewayDeps {
   caller: (req: Request) => Caller;
   /** Signs and stores a receipt per operation; without it no receipt is added. */
   evidence?: OperationRecorder | undefined;
+  /** Content retention (the content module): with mode `full`, each call's content is stored. */
+  content?: ContentStore | undefined;
   /** Records backend and quota changes in the audit trail (same transaction as the change). */
   audit?: AuditService | undefined;
   /** The usage module; created from `config.usage` (and closed with the gateway) when absent. */
@@ -62,6 +78,8 @@ export interface GatewayModule {
   usage: UsageModule;
   service: GatewayService;
   quotas: QuotaService;
+  /** In-process chat completions for the assistant module (no receipt of their own). */
+  internal: InternalGateway;
   /** Uses a rotated API key for configured backend `name`; false when unknown or unchanged. */
   setBackendApiKey(name: string, apiKey: string): boolean;
   /** Stops timers, gives unused rate-limit reservations back, writes queued usage, closes pools. */
@@ -123,7 +141,13 @@ export async function createGatewayModule(deps: GatewayDeps): Promise<GatewayMod
     metrics,
     registry: manager.registry,
     limiter,
-    callDeps: { log, metrics, usage: usage.recorder, evidence: deps.evidence },
+    callDeps: {
+      log,
+      metrics,
+      usage: usage.recorder,
+      evidence: deps.evidence,
+      retention: deps.content ? { content: deps.content, db: deps.db } : undefined,
+    },
     caller: deps.caller,
   };
   return {
@@ -136,6 +160,7 @@ export async function createGatewayModule(deps: GatewayDeps): Promise<GatewayMod
     usage,
     service,
     quotas,
+    internal: new InternalGateway(ctx),
     setBackendApiKey: (name, apiKey) => manager.registry.setApiKey(name, apiKey),
     close: async () => {
       if (closed) return;

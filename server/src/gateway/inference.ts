@@ -1,13 +1,13 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { CanonicalizationError } from '../evidence/core/jcs.js';
+import { CanonicalizationError, canonicalBytes } from '../evidence/core/jcs.js';
 import { AppError } from '../platform/errors.js';
 import type { Backend } from './backends/backend.js';
 import type { BackendRegistry } from './backends/registry.js';
 import { Call, type CallDeps } from './call.js';
 import type { GatewayConfig } from './config-schema.js';
-import type { Caller, Limiter } from './limits/limiter.js';
+import type { Caller, Limiter, SubjectLimits } from './limits/limiter.js';
 import type { GatewayMetrics } from './metrics.js';
-import { type GatewayOp, hashJsonInput } from './operation.js';
+import { type GatewayOp, sha256 } from './operation.js';
 import { dispatch, upstreamAppError } from './proxy/dispatch.js';
 import { relayJson, sendError } from './proxy/json-exchange.js';
 import { relayStream } from './proxy/stream-exchange.js';
@@ -33,7 +33,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * `stream_options.include_usage` (OpenAI API reference, "Create chat completion") so the final
  * usage chunk always arrives and tokens are always known.
  */
-function upstreamBody(body: Record<string, unknown>, served: string, stream: boolean): Buffer {
+export function upstreamBody(body: Record<string, unknown>, served: string, stream: boolean): Buffer {
   const out: Record<string, unknown> = { ...body, model: served };
   if (stream)
     out.stream_options = {
@@ -44,7 +44,7 @@ function upstreamBody(body: Record<string, unknown>, served: string, stream: boo
 }
 
 /** Characters of the prompt, for a token estimate when the replica never reports usage. */
-const promptChars = (body: Record<string, unknown>) =>
+export const promptChars = (body: Record<string, unknown>) =>
   JSON.stringify(body.messages ?? body.prompt ?? body.input ?? '').length;
 
 /** Ends a call that failed or was cancelled before a response could be relayed. */
@@ -70,48 +70,69 @@ async function fail(call: Call, res: Response, err: unknown, headers: Record<str
   await sendError(call, res, error, headers);
 }
 
-/**
- * `POST` handler of one OpenAI-compatible inference endpoint: model and alias resolution, plan
- * checks, limits, replica selection with retries, relay (JSON or SSE), receipt, usage.
- */
-export function inferenceHandler(ctx: InferenceContext, op: GatewayOp, path: string): RequestHandler {
-  const { config, registry, limiter, metrics } = ctx;
+/** Picks the replica for a served model: routable, with capacity, by prefix affinity or turn. */
+export function replicaPicker(
+  ctx: Pick<InferenceContext, 'config' | 'registry'>,
+): (served: string, key: Buffer | undefined, exclude: ReadonlySet<string>) => Backend | undefined {
+  const { config, registry } = ctx;
   let turn = 0;
-  const pick = (
-    served: string,
-    key: Buffer | undefined,
-    exclude: ReadonlySet<string>,
-  ): Backend | undefined => {
+  return (served, key, exclude) => {
     const candidates = registry
       .all()
       .filter((b) => !exclude.has(b.id) && b.serves(served) && registry.isRoutable(b) && b.hasCapacity);
     return selectReplica(candidates, key, config.routing.affinityMaxExtraInFlight, turn++);
   };
+}
+
+/**
+ * Resolves the model a caller asked for: the served name behind an alias, and the limits in force.
+ * @throws AppError MODEL_NOT_FOUND (unknown or not allowed by a plan), NO_BACKEND_AVAILABLE.
+ */
+export async function resolveModel(
+  ctx: Pick<InferenceContext, 'config' | 'registry' | 'limiter'>,
+  caller: Caller,
+  requested: string,
+): Promise<{ served: string; subjects: SubjectLimits[] }> {
+  const { config, registry, limiter } = ctx;
+  const served = config.aliases[requested] ?? requested;
+  const subjects = await limiter.limitsFor(caller);
+  if (!limiter.allows(subjects, [requested, served]) || !registry.all().some((b) => b.serves(served))) {
+    throw new AppError(
+      'MODEL_NOT_FOUND',
+      `The model \`${requested}\` does not exist or you do not have access to it.`,
+    );
+  }
+  if (!registry.hasRoutable(served)) {
+    throw new AppError('NO_BACKEND_AVAILABLE', undefined, undefined, { 'retry-after': '1' });
+  }
+  return { served, subjects };
+}
+
+/**
+ * `POST` handler of one OpenAI-compatible inference endpoint: model and alias resolution, plan
+ * checks, limits, replica selection with retries, relay (JSON or SSE), receipt, usage.
+ */
+export function inferenceHandler(ctx: InferenceContext, op: GatewayOp, path: string): RequestHandler {
+  const { config, limiter, metrics } = ctx;
+  const pick = replicaPicker(ctx);
 
   return async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const requested = body.model as string;
-    const served = config.aliases[requested] ?? requested;
     const caller = ctx.caller(req);
-    const subjects = await limiter.limitsFor(caller);
-    if (!limiter.allows(subjects, [requested, served]) || !registry.all().some((b) => b.serves(served))) {
-      throw new AppError(
-        'MODEL_NOT_FOUND',
-        `The model \`${requested}\` does not exist or you do not have access to it.`,
-      );
-    }
-    if (!registry.hasRoutable(served)) {
-      throw new AppError('NO_BACKEND_AVAILABLE', undefined, undefined, { 'retry-after': '1' });
-    }
-    let inputHash: Buffer = Buffer.alloc(0);
+    const { served, subjects } = await resolveModel(ctx, caller, requested);
+    let input: Buffer | undefined;
     if (ctx.callDeps.evidence) {
       try {
-        inputHash = hashJsonInput(body); // EVIDENCE.md §1: SHA-256 of JCS (RFC 8785) of the parsed body.
+        input = canonicalBytes(body); // EVIDENCE.md §1: input_hash = SHA-256 of JCS (RFC 8785) of the body.
       } catch (err) {
         if (!(err instanceof CanonicalizationError)) throw err;
         throw new AppError('VALIDATION_FAILED', `The request body cannot be canonicalized: ${err.message}.`);
       }
     }
+    const retention = ctx.callDeps.retention;
+    const retained =
+      input !== undefined && retention !== undefined && (await retention.content.mode()) === 'full';
     const stream = op !== 'embeddings' && body.stream === true;
     const admission = await limiter.admit(subjects, stream).catch((err: unknown) => {
       if (err instanceof AppError && err.status === 429) {
@@ -121,7 +142,8 @@ export function inferenceHandler(ctx: InferenceContext, op: GatewayOp, path: str
     });
 
     const call = new Call(ctx.callDeps, op, req.id, caller, requested, admission, () => promptChars(body));
-    call.inputHash = inputHash;
+    if (input !== undefined) call.inputHash = sha256(input);
+    if (retained && input !== undefined) call.retained = { input, maxOutputBytes: config.maxResponseBytes };
     res.once('close', () => {
       if (!res.writableFinished)
         call.controller.abort(new UpstreamError('cancelled', 'the client went away'));

@@ -35,7 +35,7 @@ import { createUserService, type UserService } from './users/service.js';
 export { authz, CSRF_HEADER } from './authenticate.js';
 export { AuthConfig, OidcConnectionConfig, SamlConnectionConfig } from './config-schema.js';
 export type { Actor, Credential, Principal, ScimCaller } from './principal.js';
-export { actorOf, principalOf } from './principal.js';
+export { actorOf, audited, principalOf } from './principal.js';
 export {
   type Access,
   API_KEY_SCOPES,

@@ -24,6 +24,20 @@ export const ERROR_CATALOGUE = {
   NO_BACKEND_AVAILABLE: { status: 503, message: 'No healthy backend serves this model right now.' },
   BACKEND_ERROR: { status: 502, message: 'The model backend failed to answer.' },
   BACKEND_TIMEOUT: { status: 504, message: 'The model backend did not answer in time.' },
+  BACKEND_REJECTED: {
+    status: 422,
+    message: 'The model backend refused the request (for example, it is longer than its context).',
+  },
+  MODEL_OUTPUT_INVALID: {
+    status: 502,
+    message: "The model's answer is not the JSON object the operation asked for; try again or another model.",
+  },
+  ARCHIVE_INVALID: { status: 400, message: 'The upload is not a readable .tar.gz archive.' },
+  ARCHIVE_UNSAFE_ENTRY: {
+    status: 400,
+    message: 'The archive holds a refused entry: a link, a device, or a path outside the project.',
+  },
+  ARCHIVE_TOO_LARGE: { status: 413, message: 'The archive unpacks to more data or entries than allowed.' },
   EVIDENCE_UNAVAILABLE: {
     status: 503,
     message: 'The operation could not be recorded in the evidence log, so its result is withheld.',

@@ -128,6 +128,12 @@ describe('RBAC: every route for every role', () => {
       'POST /api/v1/compliance/exports',
       'GET /api/v1/compliance/exports/:id/download',
       'GET /api/v1/audit/export',
+      'POST /api/v1/generate',
+      'POST /api/v1/analyze',
+      'POST /api/v1/chat',
+      'GET /api/v1/projects/:id/tasks/:taskId',
+      'GET /api/v1/conversations/:id/messages',
+      'GET /api/v1/operations',
     ]) {
       assert.ok(keys.includes(route), route);
     }

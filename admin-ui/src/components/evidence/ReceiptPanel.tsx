@@ -72,11 +72,13 @@ export function ReceiptFields({ receipt }: { receipt: Receipt }) {
 export function ReceiptPanel({
   receipt,
   requestBody,
+  inputBytes,
   outputBytes,
   compact = false,
 }: {
   receipt: Receipt;
   requestBody?: unknown;
+  inputBytes?: Uint8Array | undefined;
   outputBytes?: Uint8Array | null;
   compact?: boolean;
 }) {
@@ -100,6 +102,7 @@ export function ReceiptPanel({
       const outcome = await verifyReceiptEverywhere({
         receipt,
         ...(requestBody === undefined ? {} : { requestBody }),
+        ...(inputBytes ? { inputBytes } : {}),
         ...(outputBytes ? { outputBytes } : {}),
       });
       if (!alive.current) return;

@@ -19,6 +19,8 @@ export const AUDIT_ACTION_SUGGESTIONS = [
   'scim.*',
   'backend.updated',
   'quota.updated',
+  'project.*',
+  'conversation.deleted',
   'settings.updated',
   'keys.rotated',
   'content.read',

@@ -1,11 +1,11 @@
 /** The developer's chat: streaming answers from the appliance's models, each with a verifiable receipt. */
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { gateway, type ChatMessage as Message, streamChat } from '../../api/gateway.js';
 import { ErrorAlert, Loading } from '../../components/Feedback.js';
-import { Icon } from '../../components/Icon.js';
 import { PageHeader } from '../../components/Page.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { ChatMessage, type Turn } from './ChatMessage.js';
+import { Composer } from './Composer.js';
 
 const MODEL_KEY = 'aila.chat.model';
 const SUGGESTIONS = [
@@ -79,13 +79,6 @@ export function ChatPage() {
     }
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      void send();
-    }
-  }
-
   return (
     <div className="page page-chat">
       <PageHeader
@@ -132,7 +125,8 @@ export function ChatPage() {
             <div className="chat-empty">
               <h2>How can AI-LA help?</h2>
               <p className="muted">
-                Answers stay in this browser tab. The appliance keeps hashes and metadata only.
+                The conversation stays in this browser tab. Each answer's receipt says whether the appliance
+                kept its content (policy no_retention: only hashes and metadata).
               </p>
               <div className="suggestions">
                 {SUGGESTIONS.map((s) => (
@@ -149,31 +143,16 @@ export function ChatPage() {
           <div ref={endRef} />
         </div>
         <output className="visually-hidden">{status}</output>
-        <form className="composer" onSubmit={send}>
-          <label htmlFor="chat-input" className="visually-hidden">
-            Message
-          </label>
-          <textarea
-            id="chat-input"
-            className="textarea composer-input"
-            rows={3}
-            value={draft}
-            placeholder="Ask a question or paste code. Enter sends, Shift+Enter adds a line."
-            onChange={(e) => setDraft(e.target.value)}
-            onKeyDown={onKeyDown}
-          />
-          {streaming ? (
-            <button type="button" className="btn" onClick={() => controller.current?.abort()}>
-              <Icon name="stop" className="nav-icon" />
-              Stop
-            </button>
-          ) : (
-            <button type="submit" className="btn btn-primary" disabled={!draft.trim() || !chosen}>
-              <Icon name="send" className="nav-icon" />
-              Send
-            </button>
-          )}
-        </form>
+        <Composer
+          id="chat-input"
+          value={draft}
+          placeholder="Ask a question or paste code. Enter sends, Shift+Enter adds a line."
+          streaming={streaming}
+          canSend={chosen !== ''}
+          onChange={setDraft}
+          onSend={() => void send()}
+          onStop={() => controller.current?.abort()}
+        />
       </div>
     </div>
   );

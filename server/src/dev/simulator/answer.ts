@@ -24,14 +24,15 @@ const FILLER = new Set(
 );
 
 /** One-line excerpt of the prompt, at most 80 characters. */
-function excerpt(text: string): string {
+export function excerpt(text: string): string {
   // Only the head can appear in the excerpt: skip normalising the rest of a long prompt.
   const line = text.slice(0, 400).replace(/\s+/g, ' ').replace(/["“”]/g, "'").trim();
   if (line.length === 0) return 'your request';
   return line.length <= 80 ? line : `${line.slice(0, 77).trimEnd()}...`;
 }
 
-function identifier(text: string, naming: Language['naming']): string {
+/** An identifier named after the request's subject, in the language's naming style. */
+export function identifier(text: string, naming: Language['naming']): string {
   const words = (
     text
       .slice(0, 400)

@@ -15,6 +15,7 @@ import {
 import { badRequest } from './errors.js';
 import { type Generation, generate } from './generation.js';
 import { SSE_DONE, streamEvents, type TimedEvent } from './stream.js';
+import { structuredAnswer } from './structured.js';
 import { countTokens } from './tokenizer.js';
 import {
   generationLimits,
@@ -112,7 +113,7 @@ export async function handleChatCompletion(ctx: RequestContext, body: JsonObject
   const { stream, includeUsage } = streamFlags(body);
   const promptTokens = countTokens(prompt);
   const limits = generationLimits(body, promptTokens, ctx.config.maxModelLen);
-  const generation = generate(composeChatAnswer(lastUser), limits);
+  const generation = generate(structuredAnswer(body, lastUser) ?? composeChatAnswer(lastUser), limits);
   const usage = { promptTokens, completionTokens: generation.tokens.length };
   const id = ctx.newId('chatcmpl-');
   const created = nowSeconds();

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { AppError } from '../../platform/errors.js';
 import type { Call } from '../call.js';
 import { appErrorBody, upstreamErrorBody } from '../openai-errors.js';
-import { hashJsonOutput, type OperationStatus } from '../operation.js';
+import { jsonOutputBytes, type OperationStatus, sha256 } from '../operation.js';
 import type { Dispatched } from './dispatch.js';
 import { type Deadlines, UpstreamError } from './upstream.js';
 
@@ -58,7 +58,9 @@ export async function sendJson(
   outcome: OperationStatus,
   headers: Record<string, string>,
 ): Promise<void> {
-  const end = await call.end(outcome, call.hasEvidence ? hashJsonOutput(body) : Buffer.alloc(0));
+  const bytes = call.hasEvidence ? jsonOutputBytes(body) : undefined;
+  const kept = call.retained && bytes ? { bytes, mediaType: 'application/json' } : undefined;
+  const end = await call.end(outcome, bytes ? sha256(bytes) : Buffer.alloc(0), kept);
   if (end.evidenceFailed) throw new AppError('EVIDENCE_UNAVAILABLE');
   if (client.destroyed) return;
   client.status(status);
@@ -87,17 +89,10 @@ export async function sendError(
 }
 
 /**
- * A non-streaming exchange: reads the replica's whole answer, takes its usage, and relays it (or its
- * error, reshaped to OpenAI's error body).
+ * Reads a replica's whole non-streaming answer: its status, bytes, and JSON value (undefined when
+ * the bytes are not JSON). A failed read frees the replica and rethrows.
  */
-export async function relayJson(
-  call: Call,
-  dispatched: Dispatched,
-  client: Response,
-  deadlines: Deadlines,
-  maxBytes: number,
-  headers: Record<string, string>,
-): Promise<void> {
+export async function readAnswer(call: Call, dispatched: Dispatched, deadlines: Deadlines, maxBytes: number) {
   const upstream = dispatched.exchange.res;
   const status = upstream.statusCode ?? 502;
   let raw: Buffer;
@@ -113,6 +108,22 @@ export async function relayJson(
   } catch {
     parsed = undefined;
   }
+  return { status, raw, parsed };
+}
+
+/**
+ * A non-streaming exchange: reads the replica's whole answer, takes its usage, and relays it (or its
+ * error, reshaped to OpenAI's error body).
+ */
+export async function relayJson(
+  call: Call,
+  dispatched: Dispatched,
+  client: Response,
+  deadlines: Deadlines,
+  maxBytes: number,
+  headers: Record<string, string>,
+): Promise<void> {
+  const { status, raw, parsed } = await readAnswer(call, dispatched, deadlines, maxBytes);
   const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
   if (status >= 200 && status < 300 && isObject) {
     dispatched.release('success');

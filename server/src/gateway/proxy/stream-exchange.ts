@@ -38,7 +38,7 @@ export async function relayStream(
   headers: Record<string, string>,
 ): Promise<void> {
   const upstream = dispatched.exchange.res;
-  const hasher = call.hasEvidence ? new OutputHasher() : undefined;
+  const hasher = call.hasEvidence ? new OutputHasher(call.retained?.maxOutputBytes) : undefined;
   const write = (bytes: Buffer | string): boolean => {
     if (client.destroyed || client.writableEnded) return true;
     hasher?.update(bytes);
@@ -118,15 +118,23 @@ export async function relayStream(
     upstream.on('error', () => {});
   });
 
+  // The bytes written so far, hashed (and kept when retained) for the receipt.
+  const written = () => {
+    const kept = hasher?.bytes();
+    return [
+      hasher?.digest() ?? Buffer.alloc(0),
+      kept ? { bytes: kept, mediaType: 'text/event-stream' } : undefined,
+    ] as const;
+  };
   if (outcome.status === 'cancelled') {
     dispatched.release('neutral');
-    await call.end('cancelled', hasher?.digest() ?? Buffer.alloc(0));
+    await call.end('cancelled', ...written());
     return;
   }
   const broken = outcome.status === 'error' ? outcome.error : undefined;
   dispatched.release(broken ? 'failure' : sawError ? 'neutral' : 'success');
   if (broken) write(`data: ${JSON.stringify(appErrorBody(upstreamAppError(broken)))}\n\n`);
-  const end = await call.end(outcome.status, hasher?.digest() ?? Buffer.alloc(0));
+  const end = await call.end(outcome.status, ...written());
   if (end.evidenceFailed) {
     // The result may not be delivered without its receipt: cut the stream before [DONE].
     client.destroy();
