@@ -10,14 +10,13 @@
  * Sizes: BENCH_RECEIPTS (200000), BENCH_PROOF_ENTRIES (1000000), BENCH_DURATION_MS (5000),
  * BENCH_STEADY_RATE (5000 receipts/s).
  */
-import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import express from 'express';
 import { pino } from 'pino';
-import { expressDeclarer } from '../src/evidence/index.js';
 import { ReceiptAppender, type ReceiptLeaf } from '../src/evidence/store/receipt-appender.js';
 import { withConnection } from '../src/evidence/store/sql.js';
 import { bulkLoadReceipts } from './evidence-bulk.js';
+import { bareServer, publicServer } from './evidence-http.js';
 import {
   type BenchEnv,
   buildOperation,
@@ -42,6 +41,16 @@ const LOG_TABLES = ['log_leaves', 'log_entries', 'log_tiles', 'receipts', 'check
 const log = pino({ level: 'warn' });
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
+/** Figures the summary compares with the targets. */
+const results = {
+  integrated: 0,
+  plain: 0,
+  checkpointP99: 0,
+  bytesPerEntry: 0,
+  proofsHttp: 0,
+  proofsHttpErrors: 0,
+  proofsFloor: 0,
+};
 const ms = (sorted: number[]) =>
   `p50 ${percentile(sorted, 0.5)} ms, p99 ${percentile(sorted, 0.99)} ms, max ${sorted.at(-1)} ms`;
 
@@ -95,9 +104,14 @@ async function storagePhase(): Promise<number> {
   await withConnection(env.db, (c) =>
     c.query('create table bench_plain_receipts (id bigserial primary key, data bytea not null)'),
   );
+  await appender.close();
   const plain = new GroupWriter(env.db, GROUP);
   const plainSeconds = await pool(RECEIPTS, CONCURRENCY, (i) => plain.write(leaf(i).data));
   const plainBytes = await storedBytes(env.db, ['bench_plain_receipts']);
+  results.integrated = RECEIPTS / integrateSeconds;
+  results.plain = RECEIPTS / plainSeconds;
+  results.checkpointP99 = percentile(full.values, 0.99);
+  results.bytesPerEntry = Math.round(logBytes / RECEIPTS);
 
   out(`receipt leaf: ${avgBytes} bytes on average`);
   out(`appended (durable):           ${rate(RECEIPTS, appendSeconds)} receipts/s`);
@@ -148,29 +162,69 @@ async function proofPhase(leafBytes: number): Promise<void> {
     `inclusion proofs, warm:       ${rate(proofs, (performance.now() - warmStarted) / 1000)} proofs/s (random index, in process)`,
   );
 
-  const app = express();
-  app.get('/hello', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  const r = expressDeclarer();
-  big.evidence.declarePublicRoutes(r);
-  app.use(r.router);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((ok) => server.once('listening', ok));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const url = `${base}/api/v1/tecp/proof?log=receipts&index=${PROOF_ENTRIES - 12345}`;
-  await runLoad({ url, concurrency: 32, durationMs: 1000 });
-  const http = await runLoad({ url, concurrency: 32, durationMs: DURATION_MS });
-  const hello = await runLoad({ url: `${base}/hello`, concurrency: 32, durationMs: DURATION_MS });
-  out(
-    `inclusion proofs over HTTP:   ${rate(http.requests, http.seconds)} req/s, p99 ${http.p99Ms.toFixed(2)} ms, errors ${http.errors} (bare Express 5 JSON hello: ${rate(hello.requests, hello.seconds)} req/s; 32 connections)`,
+  // Over HTTP, as the appliance serves it: the platform stack, with and without the lean path, and
+  // a bare node:http answer as the floor of this machine and load generator. Random indices.
+  const paths = Array.from(
+    { length: 4096 },
+    () => `/api/v1/tecp/proof?log=receipts&index=${Math.floor(Math.random() * PROOF_ENTRIES)}`,
   );
-  server.close();
+  const bare = await bareServer();
+  const lean = await publicServer(big, true);
+  const stack = await publicServer(big, false);
+  const measure = (base: string, withPaths: boolean) =>
+    runLoad({
+      url: `${base}/`,
+      concurrency: 32,
+      durationMs: DURATION_MS,
+      ...(withPaths ? { paths, expect: 'c2sp.org/tlog-proof@v1' } : {}),
+    });
+  for (const base of [lean.url, stack.url])
+    await runLoad({ url: `${base}/`, paths, concurrency: 32, durationMs: 1000 });
+  const floor = await measure(bare.url, false);
+  const viaLean = await measure(lean.url, true);
+  const viaStack = await measure(stack.url, true);
+  const line = (name: string, r: typeof floor) =>
+    `  ${name.padEnd(34)}${rate(r.requests, r.seconds).padStart(8)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, errors ${r.errors}`;
+  out('inclusion proofs over HTTP (32 connections, random index):');
+  out(line('bare node:http JSON (floor)', floor));
+  out(line('lean path (the appliance)', viaLean));
+  out(line('through the Express stack', viaStack));
+  results.proofsFloor = floor.rps;
+  results.proofsHttp = viaLean.rps;
+  results.proofsHttpErrors = viaLean.errors;
+  for (const s of [bare, lean, stack]) await s.close();
   await closeEnv(big);
 }
 
+function summary(): void {
+  const rows: Array<[string, string, boolean | undefined]> = [
+    [
+      'appended and integrated >= 10,000/s',
+      `${rate(results.integrated, 1)}/s (plain rows ${rate(results.plain, 1)}/s: ${(results.integrated / results.plain).toFixed(2)} of the floor)`,
+      results.integrated >= 10_000,
+    ],
+    [
+      'checkpoint latency p99 <= 1 s',
+      `${results.checkpointP99} ms at full speed`,
+      results.checkpointP99 <= 1000,
+    ],
+    [
+      `proofs over HTTP at ${PROOF_ENTRIES.toLocaleString('en-US')} >= 20,000/s`,
+      `${rate(results.proofsHttp, 1)}/s (bare node:http ${rate(results.proofsFloor, 1)}/s: ${(results.proofsHttp / results.proofsFloor).toFixed(2)} of the floor)`,
+      PROOF_ENTRIES >= 1_000_000 && results.proofsHttp >= 20_000 && results.proofsHttpErrors === 0,
+    ],
+    ['bytes stored per entry', String(results.bytesPerEntry), undefined],
+  ];
+  out('\ntargets');
+  for (const [name, value, met] of rows)
+    out(`  ${name.padEnd(44)}${value.padEnd(72)} ${met === undefined ? '' : met ? 'MET' : 'MISSED'}`);
+}
+
+const [l1, l5] = loadavg();
 out(
-  `evidence benchmark: ${RECEIPTS} receipts, proofs at ${PROOF_ENTRIES} entries, ${CONCURRENCY} concurrent callers`,
+  `evidence benchmark, ${new Date().toISOString()}, load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)}: ` +
+    `${RECEIPTS} receipts, proofs at ${PROOF_ENTRIES} entries, ${CONCURRENCY} concurrent callers`,
 );
 await proofPhase(await storagePhase());
+summary();
 process.exit(0);

@@ -7,9 +7,9 @@ const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 /** Runs the load generator in a child process and returns its measurements. */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOAD, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // Options go through stdin: a list of paths can exceed the argument size limit.
+    const child = spawn(process.execPath, ['--import', 'tsx', LOAD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(options));
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');

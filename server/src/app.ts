@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { exportCaller, gatewayCaller, readScopeOf } from './access.js';
@@ -15,7 +14,9 @@ import { authz, createIdentityModule, RouteRegistry } from './identity/index.js'
 import { BUILD } from './platform/build-info.js';
 import type { Health } from './platform/health.js';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.js';
+import { LeanRoutes } from './platform/http/lean-routes.js';
 import { requestContext } from './platform/http/request-context.js';
+import { securityHeaders } from './platform/http/security.js';
 import type { RotationTargets } from './secrets/index.js';
 import type { Metrics } from './telemetry/metrics.js';
 import { createWebModule, defaultDistDir } from './web/index.js';
@@ -39,27 +40,11 @@ export interface AppDeps {
 /** The application and what must be stopped after the HTTP server has drained. */
 export interface App {
   app: Express;
+  /** Public read endpoints served before the Express stack (give it to the HTTP server). */
+  lean: LeanRoutes;
   /** Stops background work (sequencer, health probes, usage flushing) after the HTTP drain. */
   close(): Promise<void>;
 }
-
-/**
- * Strict Content-Security-Policy for the API and the web UI served from the same origin: no inline
- * script or style, no third-party origins, no framing.
- */
-const CSP_DIRECTIVES = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  upgradeInsecureRequests: null,
-};
 
 /**
  * Builds the Express application: the middleware order, each module's router, the error handler
@@ -80,15 +65,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (health.isDraining) res.setHeader('connection', 'close');
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
-      strictTransportSecurity: config.server.publicUrl.startsWith('https://')
-        ? { maxAge: 31536000, includeSubDomains: true }
-        : false,
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  const security = securityHeaders(config.server.publicUrl);
+  app.use(security);
   app.use(health.router());
   app.use(express.json({ limit: config.server.jsonBodyLimit, strict: true }));
 
@@ -145,6 +123,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     evidence: evidence.receipts,
     content: content.service,
     audit,
+  }).catch(async (err: unknown) => {
+    await identity.close();
+    throw err;
   });
   const compliance = await createComplianceModule({
     db,
@@ -184,6 +165,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declarePublicRoutes(evidenceRoutes);
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
+  const lean = new LeanRoutes({ log, metrics, health, security });
+  evidence.declareLeanRoutes(lean);
   const dataRoutes = routes.router();
   content.declareRoutes(dataRoutes);
   retention.declareRoutes(dataRoutes);
@@ -191,6 +174,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const complianceRoutes = routes.router();
   compliance.declareRoutes(complianceRoutes);
 
+  // The OpenAI-compatible API first: its paths (/v1/...) overlap no other router, and the busiest
+  // requests then skip matching against every identity and evidence route.
+  app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(
     platform.router,
     identity.router,
@@ -199,7 +185,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     assistant.router,
     complianceRoutes.router,
   );
-  app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/models', 'backends:manage', gateway.modelsRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
@@ -215,10 +200,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   compliance.start();
   return {
     app,
+    lean,
     close: async () => {
       await compliance.stop();
       await retention.stop();
       await gateway.close();
+      await identity.close();
       await evidence.stop();
     },
   };

@@ -94,7 +94,7 @@ export async function startAppliance(
     });
     closeModules = built.close;
     const { app } = built;
-    const http = new HttpServer(app, config.server);
+    const http = new HttpServer(app, config.server, built.lean);
     const address = await http.listen(config.server.host, config.server.port);
     if (config.metrics.enabled)
       metricsServer = await metrics.listen(config.metrics.host, config.metrics.port);

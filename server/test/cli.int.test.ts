@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { createAuditModule } from '../src/audit/index.js';
 import { createContentModule } from '../src/content/index.js';
+import { createAuditLogAppender } from '../src/evidence/index.js';
 import { createDb } from '../src/platform/db/knex.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { runCli } from './support/process.js';
@@ -103,7 +104,7 @@ describe('aila CLI', () => {
           db,
           log: pino({ level: 'silent' }),
           config: { keyEncryptionKey: oldKek, previousKeyEncryptionKeys: [], keyCacheTtlMs: 0 },
-          audit: (await createAuditModule({ db })).service,
+          audit: (await createAuditModule({ db, appender: createAuditLogAppender() })).service,
           production: true,
           usageRetentionDays: 90,
         });

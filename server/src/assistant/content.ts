@@ -19,8 +19,15 @@ export interface AssistantContent extends ContentStore {
   open(db: Db, sealed: Buffer): Promise<Buffer | null>;
 }
 
-/** The retention job's hook for the assistant's sealed columns (CONTENT-API.md "Retention"). */
+/** Users and teams under an active legal hold. */
+export interface HeldSubjects {
+  users: string[];
+  teams: string[];
+}
+
+/** The retention job's hook for the assistant's sealed columns, and the legal holds in force. */
 export interface RetentionRegistry {
+  held(db: Db): Promise<HeldSubjects>;
   register(hook: {
     name: string;
     purge(

@@ -75,8 +75,8 @@ export async function createAssistantModule(deps: AssistantModuleDeps): Promise<
   deps.log
     .child({ module: 'assistant' })
     .info({ templates: prompts.all().map((t) => `${t.id}@${t.version}`) }, 'prompt templates loaded');
-  const projects = new ProjectService(db, audit);
-  const conversations = new ConversationService(db, audit, projects, content);
+  const projects = new ProjectService(db, audit, deps.retention);
+  const conversations = new ConversationService(db, audit, projects, content, deps.retention);
   const viewerOf: ViewerOf = async (req) => {
     const userId = principalOf(req).userId;
     return { userId, teamIds: await deps.teamsOf(userId) };

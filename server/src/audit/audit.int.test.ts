@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createAuditLogAppender } from '../evidence/index.js';
 import { createDb } from '../platform/db/knex.js';
 import { migrateUp } from '../platform/db/migrations.js';
 import { type AuditService, createAuditModule } from './index.js';
@@ -24,7 +25,7 @@ describe('audit trail', () => {
     database = await createTestDatabase();
     db = createDb(DB_CONFIG, database.url);
     await migrateUp(db);
-    audit = (await createAuditModule({ db })).service;
+    audit = (await createAuditModule({ db, appender: createAuditLogAppender() })).service;
   });
   after(async () => {
     await db.destroy();
@@ -45,6 +46,8 @@ describe('audit trail', () => {
     assert.equal(row.event.actor.ip_hmac, audit.hmac('10.1.2.3'));
     assert.match(row.event.actor.ip_hmac, /^hmac-sha256:[0-9a-f]{64}$/);
     assert.ok(!JSON.stringify(row.event).includes('10.1.2.3'));
+    const leaf = await db('audit_event_leaves').where({ event_id: event.id }).first();
+    assert.ok(leaf, 'every recorded event is a leaf of the audit log, in the same transaction');
   });
 
   test('a rolled-back change leaves no audit event', async () => {
@@ -76,7 +79,7 @@ describe('audit trail', () => {
   });
 
   test('the installation HMAC key is created once and reused', async () => {
-    const again = (await createAuditModule({ db })).service;
+    const again = (await createAuditModule({ db, appender: createAuditLogAppender() })).service;
     assert.equal(again.hmac('x'), audit.hmac('x'));
   });
 });

@@ -27,7 +27,11 @@ export interface AuditModuleDeps {
   db: Db;
   /** Base64 key from configuration (audit.hmacKey); generated once and kept in settings when absent. */
   hmacKey?: string;
-  appender?: AuditLogAppender;
+  /**
+   * The `audit` transparency log (evidence's `createAuditLogAppender`). Required: an event recorded
+   * without its log leaf would be missing from the tamper-evident log.
+   */
+  appender: AuditLogAppender;
 }
 
 /** Creates the audit module: the per-installation HMAC key is loaded (or created) at boot. */
@@ -42,7 +46,7 @@ export async function createAuditModule(deps: AuditModuleDeps): Promise<{ servic
       const requestId = input.requestId ?? currentContext()?.requestId;
       const event = buildAuditEvent(requestId ? { ...input, requestId } : input, key);
       await insertAuditEvent(trx, event);
-      await deps.appender?.append(trx, event);
+      await deps.appender.append(trx, event);
       return event;
     },
     hmac: (value) => hmacValue(key, value),

@@ -26,6 +26,7 @@ export async function bootstrap(opts: { email?: string }): Promise<void> {
   const { openDatabase } = await import('../platform/db/database.js');
   const { migrationStatus } = await import('../platform/db/migrations.js');
   const { createAuditModule } = await import('../audit/index.js');
+  const { createAuditLogAppender } = await import('../evidence/index.js');
   const { issueBootstrapToken } = await import('../identity/local/bootstrap.js');
   const database = await openDatabase(config.database, runtime, log).catch(fail);
   try {
@@ -36,6 +37,7 @@ export async function bootstrap(opts: { email?: string }): Promise<void> {
       await createAuditModule({
         db: database.db,
         ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
+        appender: createAuditLogAppender(),
       })
     ).service;
     const { token, expiresAt } = await issueBootstrapToken(database.db, audit, { email: opts.email });

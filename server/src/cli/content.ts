@@ -1,5 +1,6 @@
 import { createAuditModule } from '../audit/index.js';
 import { createContentModule } from '../content/index.js';
+import { createAuditLogAppender } from '../evidence/index.js';
 import { ensureMigrated } from '../platform/db/database.js';
 import { createLogger } from '../platform/logger.js';
 import { fail } from './fail.js';
@@ -18,7 +19,13 @@ export async function rewrap(): Promise<void> {
   const database = await openCommandDatabase(loaded, log).catch(fail);
   try {
     await ensureMigrated(database.db, false, log);
-    const audit = (await createAuditModule({ db: database.db })).service;
+    const audit = (
+      await createAuditModule({
+        db: database.db,
+        ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
+        appender: createAuditLogAppender(),
+      })
+    ).service;
     const content = await createContentModule({
       db: database.db,
       log,

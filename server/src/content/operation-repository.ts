@@ -15,12 +15,20 @@ export interface OperationContentRow {
   output_sealed: Buffer;
 }
 
-/** Inserts one operation's content; a second write for the same request id is ignored. */
+/**
+ * Inserts one operation's content; false when content for this request id is already stored (a
+ * client that reused an `x-request-id`): the first stays, and the caller must not claim retention.
+ */
 export async function insertOperationContent(
   db: Db,
   row: Omit<OperationContentRow, 'created_at'>,
-): Promise<void> {
-  await db('operation_content').insert(row).onConflict('request_id').ignore();
+): Promise<boolean> {
+  const inserted = (await db('operation_content')
+    .insert(row)
+    .onConflict('request_id')
+    .ignore()
+    .returning('request_id')) as unknown[];
+  return inserted.length === 1;
 }
 
 export async function findOperationContent(db: Db, requestIds: string[]): Promise<OperationContentRow[]> {

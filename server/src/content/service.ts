@@ -75,8 +75,11 @@ export interface ContentService {
   seal(db: Db, owner: ContentOwner, plaintext: Buffer): Promise<Buffer>;
   /** Decrypts a sealed value; null when a key it needs has been destroyed. */
   open(db: Db, sealed: Buffer): Promise<Buffer | null>;
-  /** Stores one operation's content, sealed. Call only while `mode()` is `full`. */
-  storeOperation(db: Db, op: OperationContentInput): Promise<void>;
+  /**
+   * Stores one operation's content, sealed. Call only while `mode()` is `full`. False when content
+   * of this request id is already stored (the receipt must then not claim it retained).
+   */
+  storeOperation(db: Db, op: OperationContentInput): Promise<boolean>;
   /** Decrypted content of these operations, in the order given; unknown ids are skipped. */
   readOperations(db: Db, requestIds: string[]): Promise<OperationContent[]>;
   /** Destroys the live key of a user or team (crypto-shredding); the caller records the audit event. */
@@ -172,7 +175,7 @@ export function createContentService(deps: ContentServiceDeps): ContentService {
 
     async storeOperation(trx, op) {
       const [user, team] = await ownerKeys(trx, op.owner);
-      await insertOperationContent(trx, {
+      return insertOperationContent(trx, {
         request_id: op.requestId,
         user_id: op.owner.userId,
         team_id: op.owner.teamId,

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AuditLogAppender } from '../audit/index.js';
+import type { LeanRoutes } from '../platform/http/lean-routes.js';
 import { createAuditLogAppender, createSiemSink, type SiemSink } from './audit-log.js';
 import { resolveCodeRef } from './code-ref.js';
 import type { EvidenceConfig } from './config-schema.js';
@@ -17,9 +18,9 @@ import { ProofService } from './proofs.js';
 import { ReceiptService } from './receipt-service.js';
 import { declareAuditRoutes } from './routes/audit-routes.js';
 import type { RouteDeclarer } from './routes/declarer.js';
-import { declareLogRoutes } from './routes/log-routes.js';
+import { declareLogRoutes, leanLogRoutes } from './routes/log-routes.js';
 import { declareReceiptRoutes } from './routes/receipt-routes.js';
-import { declareTecpRoutes } from './routes/tecp-routes.js';
+import { declareTecpRoutes, leanTecpRoutes } from './routes/tecp-routes.js';
 import type { ScopeResolver } from './scope.js';
 import { type Integration, LogSequencer } from './sequencer/log-sequencer.js';
 import { SequencerService } from './sequencer/sequencer-service.js';
@@ -60,6 +61,8 @@ export interface EvidenceModule {
   sequencer: SequencerService;
   /** Public: `/log/{receipts|audit}/...`, `/api/v1/tecp/*`, `/.well-known/tecp-jwks`. */
   declarePublicRoutes(r: RouteDeclarer): void;
+  /** The same proof and checkpoint reads on the lean path (before the Express stack). */
+  declareLeanRoutes(lean: LeanRoutes): void;
   /** `GET /api/v1/receipts[/:id]` (access `receipts:read`), filtered by the caller's scope. */
   declareReceiptRoutes(r: RouteDeclarer, scopeOf: ScopeResolver): void;
   /** `GET /api/v1/audit/events[/:id]` (access `audit:read`), filtered by the caller's scope. */
@@ -175,6 +178,10 @@ export async function createEvidenceModule(deps: EvidenceModuleDeps): Promise<Ev
       declareLogRoutes(r, { db, logs, proofs, tiles });
       declareTecpRoutes(r, { logs, proofs, keys, verifier });
     },
+    declareLeanRoutes: (lean) => {
+      leanLogRoutes(lean, { logs, proofs });
+      leanTecpRoutes(lean, { logs, proofs, keys, verifier });
+    },
     declareReceiptRoutes: (r, scopeOf) =>
       declareReceiptRoutes(r, { db, receiptsLog: logs.receipts, proofs, scopeOf }),
     declareAuditRoutes: (r, scopeOf) => declareAuditRoutes(r, { db, auditLog: logs.audit, proofs, scopeOf }),
@@ -188,6 +195,7 @@ export async function createEvidenceModule(deps: EvidenceModuleDeps): Promise<Ev
     },
     stop: async () => {
       await appender.drain();
+      await appender.close();
       await sequencer.stop();
       keys.stop();
       await siem?.close();

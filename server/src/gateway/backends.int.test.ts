@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { createAuditModule } from '../audit/index.js';
 import { startSimulator } from '../dev/simulator/index.js';
+import { createAuditLogAppender } from '../evidence/index.js';
 import { createDb } from '../platform/db/knex.js';
 import { migrateUp } from '../platform/db/migrations.js';
 import type { BackendView } from './backends/backend.js';
@@ -220,7 +221,7 @@ describe('gateway backends: failover, circuit breaker, discovery, drain', () => 
         { name: 'b', url: b.url, apiKey: 'never-shown' },
       ],
     };
-    const audit = (await createAuditModule({ db })).service;
+    const audit = (await createAuditModule({ db, appender: createAuditLogAppender() })).service;
     const one = await startGateway({ db, audit, config: { healthCheck: { intervalMs: 60000 }, ...config } });
     closers.push(() => one.close());
     const two = await gateway(config);

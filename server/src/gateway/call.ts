@@ -107,14 +107,13 @@ export class Call {
     const retention = this.deps.retention;
     if (!retention || this.retained === undefined || output === undefined) return false;
     try {
-      await retention.content.storeOperation(retention.db, {
+      return await retention.content.storeOperation(retention.db, {
         requestId: this.requestId,
         owner: { userId: this.caller.userId, teamId: this.caller.teamId || null },
         op: this.op,
         input: { bytes: this.retained.input, mediaType: 'application/json' },
         output,
       });
-      return true;
     } catch (err) {
       // The receipt then truthfully claims no_retention; the answer itself is not lost.
       this.deps.log.error({ err }, 'content of a call could not be retained');

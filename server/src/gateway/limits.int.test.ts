@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { createAuditModule } from '../audit/index.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
+import { createAuditLogAppender } from '../evidence/index.js';
 import { createDb } from '../platform/db/knex.js';
 import { migrateUp } from '../platform/db/migrations.js';
 import type { Caller } from './limits/limiter.js';
@@ -45,7 +46,11 @@ describe('gateway limits: quota plans, rate limits, budgets, concurrent streams 
       limits: { planCacheMs: 0, exhaustedRecheckMs: 0 },
     };
     // Two appliance replicas sharing one database.
-    one = await startGateway({ db, config, audit: (await createAuditModule({ db })).service });
+    one = await startGateway({
+      db,
+      config,
+      audit: (await createAuditModule({ db, appender: createAuditLogAppender() })).service,
+    });
     two = await startGateway({ db, config });
   });
   after(async () => {

@@ -70,7 +70,7 @@ export interface ContentStore {
       /** Bytes whose SHA-256 is the receipt's output_hash. */
       output: ContentPart;
     },
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 /**

@@ -113,6 +113,13 @@ export const AuthConfig = section(
           default: 365,
           description: 'Longest lifetime a user may give an API key.',
         }),
+        cacheTtlMs: Type.Integer({
+          minimum: 0,
+          maximum: 60000,
+          default: 5000,
+          description:
+            'How long a replica may reuse a looked-up key and its owner (0: look up on every request). Revoking a key, disabling its owner or changing their roles takes effect at once on the replica that made the change and, through PostgreSQL notifications, within milliseconds on the others; this is the bound if a notification could be missed.',
+        }),
       },
       'Personal API keys (aila_...).',
     ),

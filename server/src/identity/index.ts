@@ -1,7 +1,8 @@
 import { type RequestHandler, Router } from 'express';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AuditService } from '../audit/index.js';
-import type { Db } from '../platform/db/knex.js';
+import { PgNotifications } from '../platform/db/notifications.js';
 import { authenticate } from './authenticate.js';
 import type { AuthConfig } from './config-schema.js';
 import type { ConnectionMapping } from './config-shared.js';
@@ -9,6 +10,8 @@ import { deviceRoutes } from './device/routes.js';
 import { createDeviceService, type DeviceService } from './device/service.js';
 import { idpRoutes } from './idp/routes.js';
 import { createTestLoginService } from './idp/test-login.js';
+import { PrincipalCache } from './keys/principal-cache.js';
+import type { ApiKeyAuthRow } from './keys/repository.js';
 import { type ApiKeyService, createApiKeyService } from './keys/service.js';
 import { localRoutes } from './local/routes.js';
 import { createLocalAuthService, type LocalAuthService } from './local/service.js';
@@ -50,7 +53,7 @@ export {
 export { type DeclaredRouter, handle, type RouteDeclaration, RouteRegistry } from './route-registry.js';
 
 export interface IdentityModuleDeps {
-  db: Db;
+  db: Knex;
   log: Logger;
   audit: AuditService;
   config: { auth: AuthConfig; publicUrl: string };
@@ -74,7 +77,12 @@ export interface IdentityModule {
   device: DeviceService;
   local: LocalAuthService;
   scimTokens: ScimTokenService;
+  /** Stops listening for principal changes (after the HTTP drain). */
+  close(): Promise<void>;
 }
+
+/** NOTIFY channel of changes to keys, users and role bindings (migration notify_principal_changes). */
+const PRINCIPAL_CHANNEL = 'aila_principal';
 
 /** Session `connection` values of the local sign-ins; no SSO connection may take them. */
 const RESERVED_NAMES = ['bootstrap', 'break-glass'];
@@ -114,7 +122,12 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
     [...auth.oidc.connections, ...auth.saml.connections].map((c) => [c.name, c]),
   );
   const sessions = createSessionService({ db, audit, config: auth.session });
-  const keys = createApiKeyService({ db, audit, config: auth.apiKeys });
+  let notifications: PgNotifications | undefined;
+  const cache = new PrincipalCache<ApiKeyAuthRow>(
+    auth.apiKeys.cacheTtlMs,
+    () => notifications?.connected === true,
+  );
+  const keys = createApiKeyService({ db, audit, config: auth.apiKeys, cache });
   const users = createUserService({ db, audit, sessions, keys });
   const teams = createTeamService({ db, audit });
   const signIn = { db, audit, sessions, publicUrl, loginTimeoutMs: auth.loginTimeoutMs, log };
@@ -154,6 +167,14 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
   });
   const router = Router();
   router.use(r.router, scim.router);
+  if (auth.apiKeys.cacheTtlMs > 0) {
+    notifications = await PgNotifications.start(
+      db,
+      [PRINCIPAL_CHANNEL],
+      { onNotify: (_channel, userId) => cache.forgetUser(userId), onReconnect: () => cache.clear() },
+      log,
+    );
+  }
 
   return {
     authenticate: authenticate({ sessions, keys, scimTokens }),
@@ -168,5 +189,8 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
     device,
     local,
     scimTokens,
+    close: async () => {
+      await notifications?.close();
+    },
   };
 }

@@ -5,12 +5,14 @@
  * messages come back decrypted, and the retention job purges expired message texts.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import type { Browser } from '../identity/support.js';
 import { signIn } from '../identity/support.js';
 import {
   type AssistantFixture,
+  codeOf,
   MODEL,
   readStream,
   sha256b64url,
@@ -185,5 +187,64 @@ describe('assistant and gateway with content retention full', () => {
       ['not_retained', 'not_retained'],
     );
     assert.ok((after.items[0]?.content_chars ?? 0) > 0, 'the metadata stays');
+  });
+
+  test('a legal hold keeps retained conversations, and the tasks and projects holding them, from deletion', async () => {
+    const project = (await (
+      await f.call('POST', '/api/v1/projects', { json: { name: 'Held work' } })
+    ).json()) as {
+      id: string;
+    };
+    const task = (await (
+      await f.call('POST', `/api/v1/projects/${project.id}/tasks`, { json: { title: 'Parser' } })
+    ).json()) as { id: string };
+    const chat = await f.call('POST', '/api/v1/chat', {
+      json: {
+        project_id: project.id,
+        task_id: task.id,
+        messages: [{ role: 'user', content: 'Keep this for the lawyers' }],
+      },
+    });
+    assert.equal(chat.status, 200, await chat.clone().text());
+    const { conversation_id: conversationId } = (await chat.json()) as { conversation_id: string };
+    const me = await f.browser.json<{ user: { id: string } }>('/api/v1/me');
+    const placed = await admin.send('POST', '/api/v1/compliance/legal-holds', {
+      scope: 'user',
+      id: me.user.id,
+      reason: 'Litigation hold on the developer',
+    });
+    assert.equal(placed.status, 201);
+    const { hold } = (await placed.json()) as { hold: { id: string } };
+    for (const path of [
+      `/api/v1/conversations/${conversationId}`,
+      `/api/v1/projects/${project.id}/tasks/${task.id}`,
+      `/api/v1/projects/${project.id}`,
+    ]) {
+      const refused = await f.call('DELETE', path);
+      assert.equal(refused.status, 409, path);
+      assert.equal(await codeOf(refused), 'LEGAL_HOLD_ACTIVE');
+    }
+    assert.equal((await f.call('GET', `/api/v1/conversations/${conversationId}`)).status, 200, 'still there');
+    assert.equal((await admin.send('DELETE', `/api/v1/compliance/legal-holds/${hold.id}`)).status, 200);
+    assert.equal(
+      (await f.call('DELETE', `/api/v1/projects/${project.id}`)).status,
+      204,
+      'released: deletable',
+    );
+  });
+
+  test('a reused x-request-id keeps the first content, and the second receipt does not claim retention', async () => {
+    const requestId = randomUUID();
+    const ask = (content: string) =>
+      client.chat.completions.create(
+        { model: MODEL, messages: [{ role: 'user', content }], max_tokens: 8 },
+        { headers: { 'x-request-id': requestId } },
+      ) as Promise<unknown> as Promise<{ tecp_receipt: Receipt }>;
+    const first = await ask('first use of the id');
+    const second = await ask('the same id again');
+    assert.ok(!first.tecp_receipt.policy_ids.includes('no_retention'));
+    assert.ok(second.tecp_receipt.policy_ids.includes('no_retention'), 'nothing of the second call was kept');
+    const kept = await retained(requestId);
+    assert.equal(kept.input.sha256, first.tecp_receipt.input_hash, 'the first content stays');
   });
 });

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { type AuditService, createAuditModule } from '../../src/audit/index.js';
 import { type ContentModule, createContentModule } from '../../src/content/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/dev/simulator/index.js';
+import { createAuditLogAppender } from '../../src/evidence/index.js';
 import { type Browser, type SsoFixture, signIn, startSsoFixture } from '../identity/support.js';
 
 export const MODEL = 'ai-la/sim-coder-7b';
@@ -34,7 +35,7 @@ export async function startContentFixture(env: Record<string, string> = {}): Pro
       ...env,
     });
     const db = sso.app.db;
-    const audit = (await createAuditModule({ db })).service;
+    const audit = (await createAuditModule({ db, appender: createAuditLogAppender() })).service;
     const content = await createContentModule({
       db,
       log: pino({ level: 'silent' }),

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { createAuditModule } from '../../src/audit/index.js';
 import { loadConfig } from '../../src/config/index.js';
+import { createAuditLogAppender } from '../../src/evidence/index.js';
 import { createIdentityModule, RouteRegistry } from '../../src/identity/index.js';
 import { hashPassword, verifyPassword } from '../../src/identity/local/password.js';
 import { REPO_ROOT, spawnTs } from '../support/process.js';
@@ -211,7 +212,7 @@ describe('break-glass administrator', () => {
 
   test('enabled without a password hash, the identity module (and so the appliance) refuses to start', async () => {
     const config = await loadConfig({ env: { AILA_AUTH_BREAK_GLASS_ENABLED: 'true' } });
-    const { service: audit } = await createAuditModule({ db: on.app.db });
+    const { service: audit } = await createAuditModule({ db: on.app.db, appender: createAuditLogAppender() });
     await assert.rejects(
       createIdentityModule({
         db: on.app.db,

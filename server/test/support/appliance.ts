@@ -29,9 +29,10 @@ function memoryDestination(lines: Array<Record<string, unknown>>): Writable {
  */
 export async function startTestAppliance(
   env: Record<string, string> = {},
-  options: { log?: Logger } = {},
+  options: { log?: Logger; database?: TestDatabase } = {},
 ): Promise<TestAppliance> {
-  const database = await createTestDatabase();
+  // A second replica shares the first one's database (which it then leaves to the first to drop).
+  const database = options.database ?? (await createTestDatabase());
   const config = await loadConfig({
     env: {
       AILA_DATABASE_URL: database.url,
@@ -56,7 +57,7 @@ export async function startTestAppliance(
       if (stopped) return;
       stopped = true;
       await appliance.shutdown('test finished');
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

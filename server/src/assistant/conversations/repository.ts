@@ -104,3 +104,31 @@ export async function purgeSealedMessages(
   );
   return (result as { rowCount: number }).rowCount;
 }
+
+/**
+ * Whether conversations in `scope` hold retained (sealed) message text of a held user or team, which
+ * deleting them would destroy.
+ */
+export async function holdsHeldContent(
+  db: Db,
+  scope: { conversationId: string } | { projectId: string } | { taskId: string },
+  held: { users: readonly string[]; teams: readonly string[] },
+): Promise<boolean> {
+  if (held.users.length === 0 && held.teams.length === 0) return false;
+  const [column, id] =
+    'conversationId' in scope
+      ? ['c.id', scope.conversationId]
+      : 'projectId' in scope
+        ? ['c.project_id', scope.projectId]
+        : ['c.task_id', scope.taskId];
+  const result = await db.raw(
+    `select 1 from conversations c
+      where ${column} = ?
+        and (c.user_id = any(?::uuid[]) or c.team_id = any(?::uuid[]))
+        and exists (select 1 from conversation_messages m
+                     where m.conversation_id = c.id and m.content_sealed is not null)
+      limit 1`,
+    [id, [...held.users], [...held.teams]],
+  );
+  return (result as { rows: unknown[] }).rows.length > 0;
+}

@@ -8,7 +8,8 @@ import type { AuditService } from '../../audit/index.js';
 import { type Actor, audited } from '../../identity/index.js';
 import type { Db } from '../../platform/db/knex.js';
 import { AppError } from '../../platform/errors.js';
-import type { AssistantContent } from '../content.js';
+import type { AssistantContent, RetentionRegistry } from '../content.js';
+import { assertNoHeldContent } from '../hold.js';
 import { decodeCursor, type Page, pageOf } from '../paging.js';
 import { presentConversation, presentMessage } from '../presenters.js';
 import type { Viewer } from '../projects/repository.js';
@@ -49,6 +50,7 @@ export class ConversationService {
     private readonly audit: AuditService,
     private readonly projects: ProjectService,
     private readonly content: AssistantContent | undefined,
+    private readonly retention?: Pick<RetentionRegistry, 'held'> | undefined,
   ) {}
 
   /** Checks that the viewer sees the project and that the task is one of its tasks. */
@@ -114,6 +116,7 @@ export class ConversationService {
   async remove(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (trx) => {
       const row = await this.conversation(actor.userId, id, trx, true);
+      await assertNoHeldContent(trx, this.retention, { conversationId: id });
       await deleteConversation(trx, id);
       if (row.message_count === 0) return; // Nothing was said: nothing worth an audit event.
       await this.audit.record(

@@ -254,7 +254,7 @@ export class OperationRunner {
   /** Stores the operation's content; false (logged) when it could not be. */
   private async store(spec: OperationSpec, output: ContentPart): Promise<boolean> {
     try {
-      await this.deps.content?.storeOperation(this.deps.db, {
+      const stored = await this.deps.content?.storeOperation(this.deps.db, {
         requestId: spec.req.id,
         owner: { userId: spec.caller.userId, teamId: spec.caller.teamId || null },
         op: spec.op,
@@ -263,7 +263,7 @@ export class OperationRunner {
         input: spec.input,
         output: { bytes: output.bytes, mediaType: output.mediaType },
       });
-      return true;
+      return stored === true;
     } catch (err) {
       spec.req.log.error({ err }, 'content of an assistant operation could not be retained');
       return false;

@@ -8,6 +8,8 @@ import type { AuditService } from '../../audit/index.js';
 import { type Actor, audited } from '../../identity/index.js';
 import type { Db } from '../../platform/db/knex.js';
 import { AppError } from '../../platform/errors.js';
+import type { RetentionRegistry } from '../content.js';
+import { assertNoHeldContent } from '../hold.js';
 import { decodeCursor, type Page, pageOf } from '../paging.js';
 import { presentProject, presentTask } from '../presenters.js';
 import {
@@ -47,6 +49,7 @@ export class ProjectService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    private readonly retention?: Pick<RetentionRegistry, 'held'> | undefined,
   ) {}
 
   /** A visible project, or NOT_FOUND. */
@@ -145,6 +148,7 @@ export class ProjectService {
   async remove(viewer: Viewer, actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (trx) => {
       const row = await this.owned(trx, viewer, id);
+      await assertNoHeldContent(trx, this.retention, { projectId: id });
       await deleteProject(trx, id);
       await this.audit.record(
         trx,
@@ -204,6 +208,7 @@ export class ProjectService {
 
   async removeTask(viewer: Viewer, projectId: string, taskId: string): Promise<void> {
     await this.task(viewer, projectId, taskId);
+    await assertNoHeldContent(this.db, this.retention, { taskId });
     await deleteTask(this.db, taskId);
   }
 }

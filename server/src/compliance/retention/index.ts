@@ -9,12 +9,13 @@ import type { DeclaredRouter } from '../../identity/index.js';
 import type { Db } from '../../platform/db/knex.js';
 import type { RetentionConfig } from './config-schema.js';
 import { type PurgeHook, RetentionJob } from './job.js';
+import { type Held, heldSubjects } from './repository.js';
 import { declareRetentionRoutes } from './routes.js';
 import { createRetentionService, type RetentionService } from './service.js';
 
 export { RetentionConfig } from './config-schema.js';
 export type { PurgeHook } from './job.js';
-export type { Held } from './repository.js';
+export type { Held };
 
 export interface RetentionModuleDeps {
   db: Db;
@@ -29,6 +30,8 @@ export interface RetentionModule {
   job: RetentionJob;
   /** Lets a module that keeps sealed content of its own have it purged on the content schedule. */
   register(hook: PurgeHook): void;
+  /** The users and teams under an active legal hold now (read in `db`, e.g. the caller's transaction). */
+  held(db: Db): Promise<Held>;
   declareRoutes(r: DeclaredRouter): void;
   start(): void;
   stop(): Promise<void>;
@@ -48,6 +51,7 @@ export function createRetentionModule(deps: RetentionModuleDeps): RetentionModul
     service,
     job,
     register: (hook) => job.register(hook),
+    held: (db) => heldSubjects(db),
     declareRoutes: (r) => declareRetentionRoutes(r, { db: deps.db, service, job }),
     start: () => job.start(),
     stop: () => job.stop(),

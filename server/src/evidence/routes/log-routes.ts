@@ -8,7 +8,8 @@ import { gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { AppError } from '../../platform/errors.js';
-import { isLogName, type LogDescriptor, type LogName } from '../logs.js';
+import type { LeanRoutes } from '../../platform/http/lean-routes.js';
+import { isLogName, LOG_NAMES, type LogDescriptor, type LogName } from '../logs.js';
 import type { ProofService } from '../proofs.js';
 import { type SqlClient, withConnection } from '../store/sql.js';
 import type { TileStore } from '../store/tile-store.js';
@@ -67,6 +68,17 @@ async function sendBinary(req: Request, res: Response, body: Buffer): Promise<vo
     return;
   }
   res.end(body);
+}
+
+/** Serves `GET /log/<log>/checkpoint` of each log on the lean path. */
+export function leanLogRoutes(lean: LeanRoutes, deps: Pick<LogRoutesDeps, 'logs' | 'proofs'>): void {
+  for (const name of LOG_NAMES) {
+    lean.get(`/log/${name}/checkpoint`, '/log/:log/checkpoint', async () => ({
+      type: 'text/plain; charset=utf-8',
+      body: (await deps.proofs.checkpoint(deps.logs[name])).note,
+      headers: { 'cache-control': CHECKPOINT_CACHE },
+    }));
+  }
 }
 
 /** Declares `GET /log/:log/checkpoint` and `GET /log/:log/tile/*` (public). */

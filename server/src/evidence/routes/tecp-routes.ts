@@ -1,8 +1,11 @@
 /**
  * Public proof, key and verification endpoints (EVIDENCE.md §2.2, §2.3).
  */
-import type { Request, Response } from 'express';
-import { type Validated, validate } from '../../platform/http/validate.js';
+import type { IncomingMessage } from 'node:http';
+import accepts from 'accepts';
+import type { Response } from 'express';
+import type { LeanReply, LeanRoutes } from '../../platform/http/lean-routes.js';
+import { queryCheck, type Validated, validate } from '../../platform/http/validate.js';
 import { b64Encode, formatConsistencyProof, formatTlogProof, formatVerifierKey } from '../core/index.js';
 import { toJwk } from '../keys/key-repository.js';
 import type { KeyRing } from '../keys/key-ring.js';
@@ -19,33 +22,50 @@ export interface TecpRoutesDeps {
   verifier: VerifyService;
 }
 
-const wantsJson = (req: Request): boolean =>
-  req.accepts(['text/plain', 'application/json']) === 'application/json';
+const wantsJson = (req: IncomingMessage): boolean =>
+  accepts(req).type(['text/plain', 'application/json']) === 'application/json';
 
 const sendText = (res: Response, text: string): void => {
   res.setHeader('cache-control', 'no-store');
   res.type('text/plain; charset=utf-8').send(text);
 };
 
+/** `GET /api/v1/tecp/proof`: tlog-proof@v1 text, or JSON when asked for. */
+async function proofReply(deps: TecpRoutesDeps, q: ProofQuery, json: boolean): Promise<LeanReply> {
+  const proof = await deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
+  if (json) {
+    const body = {
+      index: proof.index,
+      size: proof.size,
+      hashes: proof.hashes.map(b64Encode),
+      checkpoint: proof.checkpoint.note,
+    };
+    return { type: 'application/json; charset=utf-8', body: JSON.stringify(body) };
+  }
+  // c2sp.org/tlog-proof@v1
+  const text = formatTlogProof({
+    index: proof.index,
+    hashes: proof.hashes,
+    checkpoint: proof.checkpoint.note,
+  });
+  return { type: 'text/plain; charset=utf-8', body: text, headers: { 'cache-control': 'no-store' } };
+}
+
+/** Serves the inclusion proof on the lean path (GET; HEAD and the route registry keep the Express route). */
+export function leanTecpRoutes(lean: LeanRoutes, deps: TecpRoutesDeps): void {
+  const check = queryCheck(ProofQuery);
+  lean.get('/api/v1/tecp/proof', '/api/v1/tecp/proof', (req, query) =>
+    proofReply(deps, check(query), wantsJson(req)),
+  );
+}
+
 /** Declares the public `/api/v1/tecp/*` routes and `/.well-known/tecp-jwks`. */
 export function declareTecpRoutes(r: RouteDeclarer, deps: TecpRoutesDeps): void {
   r.get('/api/v1/tecp/proof', 'public', validate({ query: ProofQuery }), async (req, res) => {
     const q = (req as Validated<{ query: typeof ProofQuery }>).query;
-    const proof = await deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
-    if (wantsJson(req)) {
-      res.json({
-        index: proof.index,
-        size: proof.size,
-        hashes: proof.hashes.map(b64Encode),
-        checkpoint: proof.checkpoint.note,
-      });
-      return;
-    }
-    // c2sp.org/tlog-proof@v1
-    sendText(
-      res,
-      formatTlogProof({ index: proof.index, hashes: proof.hashes, checkpoint: proof.checkpoint.note }),
-    );
+    const reply = await proofReply(deps, q, wantsJson(req));
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    res.type(reply.type).send(reply.body);
   });
 
   r.get('/api/v1/tecp/consistency', 'public', validate({ query: ConsistencyQuery }), async (req, res) => {

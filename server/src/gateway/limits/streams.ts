@@ -2,9 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
-/** Namespace of the gateway's advisory locks (first key of pg_advisory_xact_lock(int, int)): "aila". */
-const LOCK_SPACE = 0x61696c61;
-
 /** A subject with a concurrent-stream limit. */
 export interface StreamLimit {
   subject: string;
@@ -17,8 +14,9 @@ export type SlotResult = { ok: true; release: () => void } | { ok: false; subjec
 /**
  * Concurrent-stream limits across appliance replicas: one row per running stream and subject in
  * `gateway_stream_slots`, counted and inserted under a per-subject advisory transaction lock so two
- * replicas cannot both take the last slot. This replica renews the expiry of its own rows; rows of a
- * replica that died expire after `ttlMs`.
+ * replicas cannot both take the last slot, in one statement (`gateway_take_stream_slot`, one round
+ * trip). This replica renews the expiry of its own rows; rows of a replica that died expire after
+ * `ttlMs`.
  */
 export class StreamSlots {
   readonly replicaId = randomUUID();
@@ -34,29 +32,11 @@ export class StreamSlots {
     const streamId = randomUUID();
     // Locks in a fixed order, so concurrent acquisitions for overlapping subjects cannot deadlock.
     const sorted = [...limits].sort((a, b) => (a.subject < b.subject ? -1 : 1));
-    const refused = await this.db.transaction(async (trx) => {
-      for (const { subject } of sorted) {
-        await trx.raw('select pg_advisory_xact_lock(?, hashtext(?))', [LOCK_SPACE, subject]);
-      }
-      for (const { subject, limit } of sorted) {
-        const row = (await trx('gateway_stream_slots')
-          .where({ subject })
-          .andWhere('expires_at', '>', trx.fn.now())
-          .count<{ count: string }[]>({ count: '*' })
-          .first()) ?? { count: '0' };
-        if (Number(row.count) >= limit) return { subject, limit };
-      }
-      const expires = trx.raw(`now() + make_interval(secs => ?)`, [this.ttlMs / 1000]);
-      await trx('gateway_stream_slots').insert(
-        sorted.map(({ subject }) => ({
-          stream_id: streamId,
-          subject,
-          replica_id: this.replicaId,
-          expires_at: expires,
-        })),
-      );
-      return undefined;
-    });
+    const { rows } = await this.db.raw<{ rows: Array<{ refused: number }> }>(
+      'select gateway_take_stream_slot(?, ?, ?::text[], ?::integer[], ?) as refused',
+      [streamId, this.replicaId, sorted.map((l) => l.subject), sorted.map((l) => l.limit), this.ttlMs],
+    );
+    const refused = sorted[(rows[0]?.refused ?? 0) - 1];
     if (refused) return { ok: false, ...refused };
     this.live.add(streamId);
     let released = false;

@@ -2,7 +2,7 @@
  * Test support for the gateway: builds an Express app from {@link createGatewayModule} the way
  * app.ts does (request context, JSON body parser, routers, error handler), with a test guard that
  * takes the caller from the bearer token, and an in-memory evidence recorder. Used by the gateway's
- * and usage module's integration tests and by the gateway benchmark.
+ * and usage module's integration tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

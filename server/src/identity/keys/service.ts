@@ -6,6 +6,7 @@ import type { AuthConfig } from '../config-schema.js';
 import { type Actor, audited } from '../principal.js';
 import { type ApiKeyScope, type Grants, mayHoldScope } from '../rbac.js';
 import { newApiKey, sha256Hex } from '../tokens.js';
+import type { PrincipalCache } from './principal-cache.js';
 import {
   type ApiKeyAuthRow,
   type ApiKeyRow,
@@ -50,16 +51,20 @@ export interface ApiKeyService {
   revokeAllOf(trx: Db, actor: Actor, userId: string): Promise<number>;
   /** Resolves a presented `aila_...` secret; throws INVALID_API_KEY when it does not grant access. */
   resolve(secret: string): Promise<ApiKeyAuthRow>;
+  /** Forgets cached lookups of a user's keys (after a committed change to the user or their roles). */
+  forgetUser(userId: string): void;
 }
 
 export interface ApiKeyServiceDeps {
   db: Db;
   audit: AuditService;
   config: AuthConfig['apiKeys'];
+  /** Reused lookups (see {@link PrincipalCache}); without it every request looks its key up. */
+  cache?: PrincipalCache<ApiKeyAuthRow> | undefined;
 }
 
 /** Creates the API key service: `aila_` keys stored as SHA-256, scoped, expiring, revocable. */
-export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): ApiKeyService {
+export function createApiKeyService({ db, audit, config, cache }: ApiKeyServiceDeps): ApiKeyService {
   return {
     async create(actor, grants, input, outer) {
       const days = input.expiresInDays ?? Math.min(config.defaultLifetimeDays, config.maxLifetimeDays);
@@ -108,7 +113,7 @@ export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): A
     list: (query) => listKeys(db, query, new Date()),
 
     async revoke(actor, keyId, ownerId) {
-      return db.transaction(async (trx) => {
+      const revoked = await db.transaction(async (trx) => {
         const row = await revokeKey(trx, keyId, actor.userId, ownerId);
         if (!row) throw appError('NOT_FOUND', 'No such active API key.');
         await audit.record(
@@ -122,6 +127,8 @@ export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): A
         );
         return row;
       });
+      cache?.forgetUser(revoked.user_id);
+      return revoked;
     },
 
     async revokeAllOf(trx, actor, userId) {
@@ -141,12 +148,23 @@ export function createApiKeyService({ db, audit, config }: ApiKeyServiceDeps): A
     },
 
     async resolve(secret) {
-      const row = await findKeyForAuth(db, sha256Hex(secret));
-      const now = new Date();
+      const hash = sha256Hex(secret);
+      let now = new Date();
+      let row = cache?.get(hash, now.getTime());
+      if (row === undefined) {
+        const epoch = cache?.begin() ?? 0;
+        row = await findKeyForAuth(db, hash);
+        now = new Date();
+        if (row?.status === 'active') cache?.set(hash, row, epoch, now.getTime());
+      }
       if (row?.status !== 'active' || keyStatus(row, now) !== 'active') throw new AppError('INVALID_API_KEY');
-      if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_INTERVAL_MS)
+      if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_INTERVAL_MS) {
+        row.last_used_at = now; // Also in the cached copy: one touch per interval and replica.
         await touchKey(db, row.id, now, TOUCH_INTERVAL_MS);
+      }
       return row;
     },
+
+    forgetUser: (userId) => cache?.forgetUser(userId),
   };
 }

@@ -79,7 +79,7 @@ export function createUserService({ db, audit, sessions, keys }: UserServiceDeps
           : [{ field: `body.roles.${i}.team_id`, message: 'is required for team_admin and only for it' }],
       );
       if (problems.length > 0) throw new AppError('VALIDATION_FAILED', undefined, problems);
-      return db.transaction(async (trx) => {
+      const updated = await db.transaction(async (trx) => {
         await lockedUser(trx, userId);
         const wanted = new Map(roles.map((r) => [key(r.role, r.teamId), r]));
         for (const r of wanted.values()) {
@@ -112,11 +112,13 @@ export function createUserService({ db, audit, sessions, keys }: UserServiceDeps
         }
         return detail(trx, userId);
       });
+      keys.forgetUser(userId);
+      return updated;
     },
 
     async disable(actor, userId) {
       if (userId === actor.userId) throw appError('CONFLICT', 'You cannot disable your own account.');
-      return db.transaction(async (trx) => {
+      const disabled = await db.transaction(async (trx) => {
         await lockedUser(trx, userId);
         await setUserStatus(trx, userId, 'disabled');
         const sessionsRevoked = await sessions.revokeAllOf(trx, actor, userId);
@@ -132,6 +134,8 @@ export function createUserService({ db, audit, sessions, keys }: UserServiceDeps
         );
         return detail(trx, userId);
       });
+      keys.forgetUser(userId); // At once here; other replicas hear it from PostgreSQL.
+      return disabled;
     },
 
     async enable(actor, userId) {

@@ -14,7 +14,7 @@ const BODY_ERRORS: Record<string, AppError> = {
   'request.aborted': new AppError('VALIDATION_FAILED', 'The request body was not received completely.'),
 };
 
-function asAppError(err: unknown): AppError | undefined {
+export function asAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && BODY_ERRORS[type]) return BODY_ERRORS[type];
@@ -55,15 +55,18 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     });
     return;
   }
-  res.status(error.status).json({
-    error: {
-      code: error.code,
-      message: error.message,
-      ...(error.details === undefined ? {} : { details: error.details }),
-      request_id: req.id,
-    },
-  });
+  res.status(error.status).json(errorBody(error, req.id));
 };
+
+/** The appliance's error body (STYLE.md "Errors"): `{ error: { code, message, details, request_id } }`. */
+export const errorBody = (error: AppError, requestId: string) => ({
+  error: {
+    code: error.code,
+    message: error.message,
+    ...(error.details === undefined ? {} : { details: error.details }),
+    request_id: requestId,
+  },
+});
 
 /** Catch-all after every router: an unknown path is a 404 with a code, never Express's HTML page. */
 export const notFoundHandler: RequestHandler = () => {

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import type { LeanRoutes } from './lean-routes.js';
 
 export interface HttpServerOptions {
   host: string;
@@ -19,8 +20,8 @@ export class HttpServer {
   private draining = false;
   readonly server: Server;
 
-  constructor(app: Express, options: HttpServerOptions) {
-    this.server = createServer(app);
+  constructor(app: Express, options: HttpServerOptions, lean?: LeanRoutes) {
+    this.server = createServer(lean ? (req, res) => lean.serve(req, res) || app(req, res) : app);
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
     this.server.headersTimeout = options.headersTimeoutMs;
     // Streams may legitimately run for minutes; per-route timeouts bound them instead.

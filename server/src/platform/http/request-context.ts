@@ -6,6 +6,10 @@ import { runWithContext } from '../context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
+/** The request id: the caller's `x-request-id` when it is a UUID, else a new UUIDv4. */
+export const requestIdOf = (incoming: string | undefined): string =>
+  incoming && UUID.test(incoming) ? incoming.toLowerCase() : randomUUID();
+
 declare global {
   namespace Express {
     interface Request {
@@ -24,8 +28,7 @@ declare global {
 export function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const incoming = req.get('x-request-id');
-    req.id = incoming && UUID.test(incoming) ? incoming.toLowerCase() : randomUUID();
+    req.id = requestIdOf(req.get('x-request-id'));
     const traceId = trace.getActiveSpan()?.spanContext().traceId;
     req.log = log.child(traceId ? { requestId: req.id, traceId } : { requestId: req.id });
     res.setHeader('x-request-id', req.id);

@@ -43,6 +43,20 @@ export function fieldProblems(where: string, errors: ErrorObject[]): FieldProble
   });
 }
 
+/**
+ * A query-string check outside Express (the lean routes): the same compilation and coercion as
+ * {@link validate}; returns the validated copy or throws VALIDATION_FAILED.
+ */
+export function queryCheck<S extends TSchema>(schema: S): (query: object) => Static<S> {
+  const check = stringAjv.compile(schema);
+  return (query) => {
+    const value = { ...query };
+    if (!check(value))
+      throw new AppError('VALIDATION_FAILED', undefined, fieldProblems('query', check.errors ?? []));
+    return value as Static<S>;
+  };
+}
+
 interface Schemas {
   body?: TSchema;
   query?: TSchema;
