@@ -14,6 +14,7 @@ import { UsageDashboard } from './pages/admin/UsageDashboard.js';
 import { UsersPage } from './pages/admin/UsersPage.js';
 import { AuditLogPage } from './pages/audit/AuditLogPage.js';
 import { CheckpointsPage } from './pages/audit/CheckpointsPage.js';
+import { ExportsPage } from './pages/audit/ExportsPage.js';
 import { ReceiptsPage } from './pages/audit/ReceiptsPage.js';
 import { VerifyPage } from './pages/audit/VerifyPage.js';
 import { AnalyzePage } from './pages/workspace/assistant/AnalyzePage.js';
@@ -253,6 +254,14 @@ export const ROUTES: PageRoute[] = [
     section: 'Audit & evidence',
     requires: EVIDENCE_READERS,
     render: () => <CheckpointsPage />,
+  },
+  {
+    path: '/audit/exports',
+    label: 'Compliance exports',
+    icon: 'export',
+    section: 'Audit & evidence',
+    requires: 'compliance:export',
+    render: () => <ExportsPage />,
   },
   {
     path: '/audit/verify',

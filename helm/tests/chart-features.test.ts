@@ -110,6 +110,9 @@ describe('production scenario', () => {
     const pvc = find(manifests, 'PersistentVolumeClaim', `${RELEASE}-exports`);
     assert.equal(pvc.metadata.annotations?.['helm.sh/resource-policy'], 'keep');
     assert.deepEqual((pvc.spec as { accessModes: string[] }).accessModes, ['ReadWriteMany']);
+    // The appliance writes its bundles where the volume is mounted.
+    const config = configOf(manifests) as { compliance?: { exports?: { dir?: string } } };
+    assert.equal(config.compliance?.exports?.dir, '/var/lib/ai-la/exports');
   });
 
   test('discovered vLLM Services become DNS backends of the gateway', async () => {

@@ -11,7 +11,8 @@ import { type TileWrite, TreeBuilder } from '../src/evidence/store/tree-builder.
 
 const CHUNK = 100_000;
 
-async function writeTiles(db: Knex, log: number, writes: TileWrite[]): Promise<void> {
+/** Writes tile rows with their full current content (partial tiles are rewritten as they grow). */
+export async function writeTiles(db: Knex, log: number, writes: TileWrite[]): Promise<void> {
   if (writes.length === 0) return;
   await withConnection(db, (c) =>
     c.query(

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { ExportCaller } from './compliance/index.js';
 import type { ReadScope, ScopeResolver } from './evidence/index.js';
 import type { Caller } from './gateway/index.js';
 import { type Permission, principalOf } from './identity/index.js';
@@ -48,5 +49,16 @@ export function readScopeOf(permission: Permission): ScopeResolver {
     if (scope === 'all') return { kind: 'all' };
     if (scope === 'team') return { kind: 'team', userId: principal.userId, teamIds: teamsOf(req) };
     return { kind: 'own', userId: principal.userId };
+  };
+}
+
+/** The compliance export API's caller: user, API key used, and whether it may read retained content. */
+export function exportCaller(req: Request): ExportCaller {
+  const principal = principalOf(req);
+  return {
+    userId: principal.userId,
+    ...(req.ip ? { ip: req.ip } : {}),
+    ...(principal.credential.type === 'api_key' ? { apiKeyId: principal.credential.keyId } : {}),
+    mayReadContent: principal.grants.has('content:break_glass'),
   };
 }

@@ -1,9 +1,10 @@
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { gatewayCaller, readScopeOf } from './access.js';
+import { exportCaller, gatewayCaller, readScopeOf } from './access.js';
 import { createAssistantModule } from './assistant/index.js';
 import { createAuditModule } from './audit/index.js';
+import { createComplianceModule } from './compliance/index.js';
 import { createRetentionModule } from './compliance/retention/index.js';
 import type { Config, Runtime } from './config/index.js';
 import { createContentModule } from './content/index.js';
@@ -126,6 +127,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
     await identity.close();
     throw err;
   });
+  const compliance = await createComplianceModule({
+    db,
+    log,
+    config: config.compliance,
+    audit,
+    evidence,
+    caller: exportCaller,
+    content: content.service,
+    registry: metrics.registry,
+  });
   const assistant = await createAssistantModule({
     db,
     log,
@@ -160,10 +171,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   content.declareRoutes(dataRoutes);
   retention.declareRoutes(dataRoutes);
 
+  const complianceRoutes = routes.router();
+  compliance.declareRoutes(complianceRoutes);
+
   // The OpenAI-compatible API first: its paths (/v1/...) overlap no other router, and the busiest
   // requests then skip matching against every identity and evidence route.
   app.use(routes.recordRouter('', 'gateway:use', gateway.router, { enforcedByRoutes: true }));
-  app.use(platform.router, identity.router, evidenceRoutes.router, dataRoutes.router, assistant.router);
+  app.use(
+    platform.router,
+    identity.router,
+    evidenceRoutes.router,
+    dataRoutes.router,
+    assistant.router,
+    complianceRoutes.router,
+  );
   app.use(routes.recordRouter('/api/v1/admin/backends', 'backends:manage', gateway.adminRouter));
   app.use(routes.recordRouter('/api/v1/admin/models', 'backends:manage', gateway.modelsRouter));
   app.use(routes.recordRouter('/api/v1/admin/quotas', 'users:manage', gateway.quotaRouter));
@@ -176,10 +197,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(errorHandler);
   evidence.start();
   retention.start();
+  compliance.start();
   return {
     app,
     lean,
     close: async () => {
+      await compliance.stop();
       await retention.stop();
       await gateway.close();
       await identity.close();

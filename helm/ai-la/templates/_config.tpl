@@ -1,7 +1,8 @@
 {{/*
-The appliance configuration file. `config` is rendered as given, with two derived defaults:
-server.publicUrl from the first Ingress host when unset, and gateway.backends extended with an
-entry `{dns: {name, port}}` per discovered vLLM Service and for the bundled vLLM.
+The appliance configuration file. `config` is rendered as given, with three derived defaults:
+server.publicUrl from the first Ingress host when unset, compliance.exports.dir on the exports volume
+(persistence.exports.mountPath) when unset, and gateway.backends extended with an entry
+`{dns: {name, port}}` per discovered vLLM Service and for the bundled vLLM.
 */}}
 {{- define "ai-la.config" -}}
 {{- $config := deepCopy (.Values.config | default dict) -}}
@@ -12,6 +13,13 @@ entry `{dns: {name, port}}` per discovered vLLM Service and for the bundled vLLM
 {{- $_ := set $server "publicUrl" (printf "%s://%s" $scheme (first .Values.ingress.hosts).host) -}}
 {{- end -}}
 {{- $_ := set $config "server" $server -}}
+{{- end -}}
+{{- $compliance := get $config "compliance" | default dict -}}
+{{- $exports := get $compliance "exports" | default dict -}}
+{{- if not (get $exports "dir") -}}
+{{- $_ := set $exports "dir" .Values.persistence.exports.mountPath -}}
+{{- $_ := set $compliance "exports" $exports -}}
+{{- $_ := set $config "compliance" $compliance -}}
 {{- end -}}
 {{- $backends := include "ai-la.discoveredBackends" . | fromYamlArray -}}
 {{- if $backends -}}

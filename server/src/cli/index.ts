@@ -72,6 +72,17 @@ program
   });
 
 program
+  .command('verify-bundle')
+  .description('verify a compliance export bundle offline (`aila verify-bundle --help` for its flags)')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async (_opts: unknown, cmd: Command) => {
+    const { verifyBundleCommand } = await import('../compliance/cli/verify-bundle-command.js');
+    process.exitCode = await verifyBundleCommand(cmd.args);
+  });
+
+program
   .command('keys')
   .description('list or rotate the receipt and log signing keys (`aila keys --help`)')
   .helpOption(false)

@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { AssistantConfig } from '../assistant/config-schema.js';
+import { ComplianceConfig } from '../compliance/config-schema.js';
 import { RetentionConfig } from '../compliance/retention/config-schema.js';
 import { ContentConfig } from '../content/config-schema.js';
 import { EvidenceConfig } from '../evidence/config-schema.js';
@@ -217,6 +218,7 @@ export const ConfigSchema = Type.Object(
     assistant: AssistantConfig,
     secrets: SecretsConfig,
     evidence: EvidenceConfig,
+    compliance: ComplianceConfig,
     content: ContentConfig,
     retention: RetentionConfig,
     dev: DevConfig,

@@ -35,4 +35,6 @@ export {
 export { type EvidenceAccess, expressDeclarer, type RouteDeclarer } from './routes/declarer.js';
 export type { ReadScope, ScopeResolver } from './scope.js';
 export type { Integration, StoredCheckpoint } from './sequencer/log-sequencer.js';
+export { type SqlClient, withConnection } from './store/sql.js';
+export { TileCache, TileStore } from './store/tile-store.js';
 export { TECP_LOG_ERROR_CODES, type VerifyResult, VerifyService } from './verify-service.js';

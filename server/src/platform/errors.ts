@@ -108,6 +108,38 @@ export const ERROR_CATALOGUE = {
   },
   BREAK_GLASS_DISABLED: { status: 404, message: 'Break-glass sign-in is not enabled.' },
   BREAK_GLASS_REFUSED: { status: 401, message: 'Wrong break-glass user name or password.' },
+  EXPORT_NOT_READY: {
+    status: 409,
+    message: 'The export has not finished; its bundle cannot be downloaded yet.',
+  },
+  EXPORT_EXPIRED: {
+    status: 410,
+    message: 'The export bundle expired and was deleted; create the export again.',
+  },
+  EXPORT_NO_CHECKPOINT: {
+    status: 409,
+    message: 'A log to export has no signed checkpoint yet; try again in a few seconds.',
+  },
+  EXPORT_CHECKPOINT_MISMATCH: {
+    status: 409,
+    message:
+      "The checkpoint is signed by this log's key but does not match the log's tree at its size; keep it as evidence and report it.",
+  },
+  EXPORT_CONTENT_UNAVAILABLE: {
+    status: 409,
+    message: 'Content retention is off, so there is no content to export.',
+  },
+  EXPORT_BUNDLE_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The bundle file is not on this replica (the exports volume is not shared); retry, or use a ReadWriteMany volume.',
+  },
+  EXPORT_BUNDLE_CORRUPT: {
+    status: 500,
+    message:
+      'The bundle file no longer matches the SHA-256 recorded when it was written, so it was not served; create the export again.',
+  },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
   CONTENT_KEY_MISSING: {
     status: 409,
     message:

@@ -125,6 +125,9 @@ describe('RBAC: every route for every role', () => {
       'GET /api/v1/admin/quotas/plans/:id/consumption',
       'POST /auth/break-glass',
       'GET /auth/bootstrap',
+      'POST /api/v1/compliance/exports',
+      'GET /api/v1/compliance/exports/:id/download',
+      'GET /api/v1/audit/export',
       'POST /api/v1/generate',
       'POST /api/v1/analyze',
       'POST /api/v1/chat',
@@ -154,7 +157,7 @@ describe('RBAC: every route for every role', () => {
             ? await browser.fetch(path)
             : await browser.send(route.method, path, withBody ? {} : undefined);
         const text = await res.text();
-        const code = res.headers.get('content-type')?.includes('json')
+        const code = res.headers.get('content-type')?.startsWith('application/json')
           ? (JSON.parse(text) as { error?: { code?: string } }).error?.code
           : undefined;
         const denied = res.status === 401 || (res.status === 403 && code === 'FORBIDDEN');

@@ -20,6 +20,7 @@ export {
   b64urlEncode,
   EncodingError,
 } from './encoding.js';
+export { InclusionBatchVerifier } from './inclusion-batch.js';
 export {
   assertEvidenceSafe,
   CanonicalizationError,

@@ -108,13 +108,32 @@ export function sign(privateKey: KeyObject, data: Uint8Array): Buffer {
 }
 
 /**
+ * Imported raw public keys, most recent last: importing costs about as much as a verification, and
+ * evidence is verified in long runs under few keys (a bundle's receipts, a log's checkpoints).
+ */
+const importedKeys = new Map<string, KeyObject>();
+const MAX_IMPORTED_KEYS = 64;
+
+function importedKey(raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+  let key = importedKeys.get(id);
+  if (key === undefined) {
+    key = publicKeyFromRaw(raw);
+    if (importedKeys.size >= MAX_IMPORTED_KEYS)
+      importedKeys.delete(importedKeys.keys().next().value as string);
+    importedKeys.set(id, key);
+  }
+  return key;
+}
+
+/**
  * Verifies an Ed25519 signature (RFC 8032 §5.1.7). Returns false, never throws,
  * for malformed keys or signatures.
  */
 export function verify(publicKey: KeyObject | Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== ED25519_SIGNATURE_LENGTH) return false;
   try {
-    const key = publicKey instanceof Uint8Array ? publicKeyFromRaw(publicKey) : publicKey;
+    const key = publicKey instanceof Uint8Array ? importedKey(publicKey) : publicKey;
     if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') return false;
     return cryptoVerify(null, data, key, signature);
   } catch {

@@ -147,6 +147,14 @@ export class InclusionBlockParser {
   #current: InclusionBlock | undefined;
   #afterSeparator = false;
   #ended = false;
+  /**
+   * The previous block's hash lines and their decoded hashes: consecutive entries share most of
+   * their audit paths, so a line equal to the previous block's at the same position is not decoded
+   * again (the text, hence the hash, is the same).
+   */
+  #previousLines: string[] = [];
+  #previousHashes: Buffer[] = [];
+  #lines: string[] = [];
 
   /** Consumes a chunk and returns the blocks it completed. */
   push(chunk: string): InclusionBlock[] {
@@ -180,6 +188,7 @@ export class InclusionBlockParser {
         throw new ProofFormatError('blocks must be separated by an empty line', this.#line);
       this.#current = { index: parseDecimal(line.slice('index '.length), 'index', this.#line), hashes: [] };
       this.#afterSeparator = false;
+      this.#lines = [];
       return undefined;
     }
     if (line === '') {
@@ -187,10 +196,15 @@ export class InclusionBlockParser {
       const block = this.#current;
       this.#current = undefined;
       this.#afterSeparator = true;
+      this.#previousLines = this.#lines;
+      this.#previousHashes = block.hashes;
       return block;
     }
     if (this.#current === undefined) throw new ProofFormatError('expected "index N"', this.#line);
-    this.#current.hashes.push(parseHashLine(line, this.#line));
+    const k = this.#current.hashes.length;
+    const same = this.#previousLines[k] === line ? this.#previousHashes[k] : undefined;
+    this.#current.hashes.push(same ?? parseHashLine(line, this.#line));
+    this.#lines.push(line);
     return undefined;
   }
 }
