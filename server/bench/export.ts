@@ -2,6 +2,8 @@
  * `npm run bench:export`: a compliance export of BENCH_EXPORT_RECEIPTS (1,000,000) signed receipts
  * through the job runner, then `aila verify-bundle` on the bundle, each in its own process, timed,
  * with its peak RSS. Targets: export <= 120 s, verify <= 120 s, peak RSS <= 256 MB for each.
+ * BENCH_EXPORT_RECEIPTS changes the count; BENCH_EXPORT_KEEP=1 keeps the bundle; BENCH_PROFILE=1
+ * writes CPU profiles of both sides into .bench/profiles (summarise with bench/profile.ts).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -65,9 +67,13 @@ try {
       cwd: serverDir,
     },
   );
+  // BENCH_PROFILE=1 writes a CPU profile of each side (one file per thread) into .bench/profiles.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(serverDir, '../.bench/profiles')}`]
+    : [];
   const timed = async (args: string[]) => {
     const startedAt = performance.now();
-    const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, ...args], {
+    const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, ...profile, ...args], {
       cwd: serverDir,
       env: { ...process.env, ...env },
       maxBuffer: 1 << 24,
