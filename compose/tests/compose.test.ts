@@ -179,7 +179,8 @@ describe('appliance configuration', () => {
       }
     }
     assert.match(script, /vault policy write ai-la/);
-    assert.match(script, /transit\/keys\/ai-la-receipts type=ed25519/);
+    assert.match(script, /for key in ai-la-receipts ai-la-log; do/);
+    assert.match(script, /vault write -f "transit\/keys\/\$\{key\}" type=ed25519/);
     assert.match(script, /chmod 0400/);
   });
 });
@@ -246,11 +247,13 @@ describe('vault-init', () => {
       assert.equal(read('scim-token'), scim, 'a re-run keeps the SCIM token');
       assert.equal(read('content-kek'), kek, 'a re-run keeps the content key-encryption key');
       const calls = readFileSync(join(store, 'calls.log'), 'utf8');
-      assert.equal(
-        calls.match(/^write -f transit\/keys\/ai-la-receipts/gm)?.length,
-        1,
-        'the signing key is created once',
-      );
+      for (const key of ['ai-la-receipts', 'ai-la-log']) {
+        assert.equal(
+          calls.match(new RegExp(`^write -f transit/keys/${key} `, 'gm'))?.length,
+          1,
+          `the Transit key ${key} is created once`,
+        );
+      }
       assert.equal(calls.match(/^secrets enable transit/gm)?.length, 1);
     } finally {
       await chmod(join(work, 'secrets'), 0o700).catch(() => undefined);

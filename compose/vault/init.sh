@@ -6,7 +6,8 @@
 #                           connections     auth.oidc.connections of the appliance (JSON, holds the secret)
 #   secret/ai-la/scim       token           SCIM bearer token (random, kept across re-runs)
 #   secret/ai-la/content    kek             key-encryption key of retained content (random, kept)
-#   transit/keys/ai-la-receipts             Ed25519 key for evidence signing
+#   transit/keys/ai-la-receipts             Ed25519 key for receipts   (used with AILA_EVIDENCE_KEYS_SOURCE=transit)
+#   transit/keys/ai-la-log                  Ed25519 key for checkpoints (likewise)
 #   policy ai-la                            read the above, sign and verify with ai-la* keys
 #
 # It then renders the files the appliance reads through AILA_*_FILE into $SECRETS_DIR, readable
@@ -43,13 +44,15 @@ if ! vault kv get -mount=secret ai-la/content >/dev/null 2>&1; then
   vault kv put -mount=secret ai-la/content kek="$(head -c 32 /dev/urandom | base64)"
 fi
 
-echo "vault-init: enabling Transit and the receipts signing key"
+echo "vault-init: enabling Transit and the receipt and log signing keys"
 if ! vault secrets list -format=json | grep -q '"transit/"'; then
   vault secrets enable transit
 fi
-if ! vault read transit/keys/ai-la-receipts >/dev/null 2>&1; then
-  vault write -f transit/keys/ai-la-receipts type=ed25519
-fi
+for key in ai-la-receipts ai-la-log; do
+  if ! vault read "transit/keys/${key}" >/dev/null 2>&1; then
+    vault write -f "transit/keys/${key}" type=ed25519
+  fi
+done
 
 echo "vault-init: rendering secret files into ${SECRETS_DIR}"
 umask 077
