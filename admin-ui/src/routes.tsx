@@ -22,6 +22,7 @@ const UsageDashboard = page(() => import('./pages/admin/UsageDashboard.js'), 'Us
 const UsersPage = page(() => import('./pages/admin/UsersPage.js'), 'UsersPage');
 const AuditLogPage = page(() => import('./pages/audit/AuditLogPage.js'), 'AuditLogPage');
 const CheckpointsPage = page(() => import('./pages/audit/CheckpointsPage.js'), 'CheckpointsPage');
+const LegalHoldsPage = page(() => import('./pages/audit/holds/LegalHoldsPage.js'), 'LegalHoldsPage');
 const ExportsPage = page(() => import('./pages/audit/ExportsPage.js'), 'ExportsPage');
 const ReceiptsPage = page(() => import('./pages/audit/ReceiptsPage.js'), 'ReceiptsPage');
 const VerifyPage = page(() => import('./pages/audit/VerifyPage.js'), 'VerifyPage');
@@ -272,6 +273,14 @@ export const ROUTES: PageRoute[] = [
     section: 'Audit & evidence',
     requires: 'compliance:export',
     render: () => <ExportsPage />,
+  },
+  {
+    path: '/audit/legal-holds',
+    label: 'Legal holds',
+    icon: 'hold',
+    section: 'Audit & evidence',
+    requires: 'compliance:export',
+    render: () => <LegalHoldsPage />,
   },
   {
     path: '/audit/verify',
