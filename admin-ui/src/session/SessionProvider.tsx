@@ -39,14 +39,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const { pathname, search } = useLocation();
   const here = `${pathname}${search}`;
 
-  const toLogin = useCallback(
-    (code: string) => {
-      setCsrfToken(undefined);
-      const current = `${window.location.pathname}${window.location.search}`;
-      navigate(loginPath(current, code === 'SESSION_EXPIRED' ? 'expired' : undefined), { replace: true });
-    },
-    [navigate],
-  );
+  // A 401 while signed in means this session has ended, whatever the code: SESSION_EXPIRED for the
+  // first request that finds it ended, UNAUTHENTICATED for later ones (that answer cleared the cookie).
+  const toLogin = useCallback(() => {
+    setCsrfToken(undefined);
+    const current = `${window.location.pathname}${window.location.search}`;
+    navigate(loginPath(current, 'expired'), { replace: true });
+  }, [navigate]);
 
   useEffect(() => {
     onUnauthorized(toLogin);

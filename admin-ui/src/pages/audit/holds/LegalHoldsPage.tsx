@@ -25,7 +25,8 @@ const COLUMNS = [
 
 /** A user or team by name when the viewer may read the directory, else by its id. */
 function Person({ id }: { id: string }) {
-  const { can } = useSession();
+  const { can, me } = useSession();
+  if (id === me.user.id) return <span>you</span>;
   return can('users:manage') ? (
     <UserLink id={id} />
   ) : (

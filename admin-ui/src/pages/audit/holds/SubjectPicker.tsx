@@ -8,6 +8,7 @@ import { identity } from '../../../api/identity.js';
 import { ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
 import { useResource } from '../../../hooks/use-resource.js';
+import { shortId } from '../../../lib/format.js';
 import { useSession } from '../../../session/SessionProvider.js';
 import { isUuid } from '../filters.js';
 
@@ -74,7 +75,7 @@ function ById({
         onChange={(e) => {
           setText(e.target.value);
           const id = e.target.value.trim().toLowerCase();
-          onChange(isUuid(id) ? { id, label: id } : undefined);
+          onChange(isUuid(id) ? { id, label: `The ${scope} ${shortId(id)}` } : undefined);
         }}
       />
     </Field>
