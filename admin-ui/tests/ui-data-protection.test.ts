@@ -70,7 +70,7 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
     await ui?.remove();
   });
 
-  test('an admin places a hold on a user found by name; an auditor places one on a team by id and releases it', async () => {
+  test('an admin places a hold on a user found by name; an auditor places one on a team chosen by name and releases it', async () => {
     const admin = pages.admin;
     await admin.getByRole('heading', { level: 1, name: 'Legal holds' }).waitFor();
     await admin.getByText('No legal hold is in force').waitFor();
@@ -90,21 +90,31 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
     await held.getByRole('link', { name: 'Dana Developer' }).waitFor();
     await held.getByText('in force').waitFor();
 
-    // The auditor cannot read the user and team directory: the team is given by its id.
+    // The auditor, without users:manage, picks from the subjects directory of those who place holds.
     const auditor = pages.auditor;
     await auditor.reload();
-    await auditor.getByRole('table', { name: 'Legal holds' }).getByText('M-2026-17').waitFor();
+    const userHold = auditor
+      .getByRole('table', { name: 'Legal holds' })
+      .getByRole('row')
+      .filter({ hasText: 'M-2026-17' });
+    await userHold.getByText('Dana Developer', { exact: true }).waitFor();
+    await userHold.getByText('by Alice Admin').waitFor();
     await auditor.getByRole('button', { name: 'Place a hold' }).click();
     const form = auditor.getByRole('dialog', { name: 'Place a legal hold' });
     await form.getByRole('radio', { name: 'A team' }).check();
     await form.getByRole('button', { name: 'Place hold' }).click();
     await form.getByText('Choose the team to hold.').waitFor();
-    await form.getByRole('textbox', { name: 'Team id' }).fill(payments.id);
+    await form.getByRole('searchbox', { name: 'Filter teams' }).fill('pay');
+    await form.getByRole('button', { name: 'Choose Platform' }).waitFor({ state: 'detached' });
+    await form.getByRole('button', { name: 'Choose Payments' }).click();
+    await form.getByTestId('hold-subject').filter({ hasText: 'Payments' }).waitFor();
     await form.getByRole('textbox', { name: 'Reason' }).fill('Regulator inquiry into payment flows');
     await form.getByRole('textbox', { name: 'Reference' }).fill('REG-88');
     await form.getByRole('button', { name: 'Place hold' }).click();
+    await auditor.getByText('Payments is under legal hold.').waitFor();
     const teamHold = auditor.getByRole('row').filter({ hasText: 'REG-88' });
     await teamHold.getByText('in force').waitFor();
+    await teamHold.getByText('Payments', { exact: true }).waitFor();
     await screenshot(auditor, 'audit-legal-holds');
 
     await teamHold.getByRole('button', { name: 'Release hold REG-88' }).click();
@@ -117,14 +127,35 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
     await auditor.getByRole('checkbox', { name: 'Include released holds' }).check();
     await auditor.getByRole('row').filter({ hasText: 'REG-88' }).getByText('released').waitFor();
 
-    const all = await apiFrom<{ holds: Array<{ reference: string; active: boolean; scope: string }> }>(
+    const { subjects } = await apiFrom<{ subjects: Array<{ name: string; email: string }> }>(
       auditor,
       'GET',
-      '/api/v1/compliance/legal-holds?active=false',
+      '/api/v1/compliance/subjects?scope=user&q=dana',
     );
-    assert.deepEqual(all.holds.map((h) => [h.reference, h.scope, h.active]).sort(), [
-      ['M-2026-17', 'user', true],
-      ['REG-88', 'team', false],
+    assert.deepEqual(
+      subjects.map((u) => [u.name, u.email]),
+      [['Dana Developer', 'dev@ai-la.dev']],
+    );
+    const byId = await apiFrom<{ subjects: Array<{ id: string }> }>(
+      auditor,
+      'GET',
+      `/api/v1/compliance/subjects?scope=user&q=${dana.id}`,
+    );
+    assert.deepEqual(
+      byId.subjects.map((u) => u.id),
+      [dana.id],
+    );
+    await assert.rejects(
+      apiFrom(pages.developer, 'GET', '/api/v1/compliance/subjects?scope=team'),
+      /HTTP 403/,
+    );
+
+    const all = await apiFrom<{
+      holds: Array<{ reference: string; active: boolean; scope: string; scope_id: string }>;
+    }>(auditor, 'GET', '/api/v1/compliance/legal-holds?active=false');
+    assert.deepEqual(all.holds.map((h) => [h.reference, h.scope, h.scope_id, h.active]).sort(), [
+      ['M-2026-17', 'user', dana.id, true],
+      ['REG-88', 'team', payments.id, false],
     ]);
   });
 

@@ -20,7 +20,18 @@ export interface LegalHold {
   active: boolean;
 }
 
+/** A user (with e-mail) or a team (with slug) a hold can name. */
+export interface HoldSubject {
+  id: string;
+  name: string;
+  email?: string;
+  slug?: string;
+}
+
 export const holds = {
+  /** Users matching `q` (name, e-mail or id), or teams matching it (name or slug; all without `q`). */
+  subjects: (scope: HoldScope, q?: string) =>
+    api.get<{ subjects: HoldSubject[] }>('/api/v1/compliance/subjects', { query: { scope, q } }),
   list: (active: boolean) =>
     api.get<{ holds: LegalHold[] }>('/api/v1/compliance/legal-holds', { query: { active } }),
   place: (body: { scope: HoldScope; id: string; reason: string; reference: string }) =>

@@ -8,6 +8,7 @@ import { identity, type Me } from '../api/identity.js';
 import { ErrorAlert, Loading } from '../components/Feedback.js';
 import { useLocation, useNavigate } from '../router/router.js';
 import { allows, type Requirement } from './permissions.js';
+import { restoreTeam } from './team.js';
 
 interface SessionValue {
   me: Me;
@@ -60,6 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((value) => {
         if (cancelled) return;
         setCsrfToken(value.csrf_token);
+        restoreTeam(value);
         setMe(value);
       })
       .catch((err: unknown) => {

@@ -1,7 +1,6 @@
 /** Legal holds: the users and teams whose content must be kept; place a hold, release one, see the history. */
 import { useState } from 'react';
 import { holds, type LegalHold } from '../../../api/holds.js';
-import { identity } from '../../../api/identity.js';
 import { ConfirmDialog } from '../../../components/Dialog.js';
 import { Alert, Badge, ErrorAlert } from '../../../components/Feedback.js';
 import { PageHeader } from '../../../components/Page.js';
@@ -23,31 +22,31 @@ const COLUMNS = [
   { label: 'Actions', hidden: true },
 ];
 
-/** A user or team by name when the viewer may read the directory, else by its id. */
+/** A user by name: a link to the user for admins, the name from the subjects directory for others. */
 function Person({ id }: { id: string }) {
   const { can, me } = useSession();
   if (id === me.user.id) return <span>you</span>;
-  return can('users:manage') ? (
-    <UserLink id={id} />
-  ) : (
-    <span className="mono" title={id}>
-      {shortId(id)}
-    </span>
-  );
+  return can('users:manage') ? <UserLink id={id} /> : <SubjectName id={id} />;
+}
+
+function SubjectName({ id }: { id: string }) {
+  const found = useResource(() => holds.subjects('user', id), [id]);
+  const user = found.data?.subjects[0];
+  return <span title={user?.email ?? id}>{user ? user.name || user.email : shortId(id)}</span>;
 }
 
 export function LegalHoldsPage() {
   const { can } = useSession();
   const [history, setHistory] = useState(false);
   const list = useResource(() => holds.list(!history), [history]);
-  const teams = useResource(async () => (can('team:manage') ? identity.teams() : undefined), []);
+  const teams = useResource(() => holds.subjects('team'), []);
   const [placing, setPlacing] = useState(false);
   const [releasing, setReleasing] = useState<LegalHold>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
 
-  const teamName = (id: string) => teams.data?.teams.find((t) => t.id === id)?.name;
+  const teamName = (id: string) => teams.data?.subjects.find((t) => t.id === id)?.name;
 
   async function release(hold: LegalHold) {
     setBusy(true);
@@ -99,8 +98,10 @@ export function LegalHoldsPage() {
                 <Badge>{h.scope}</Badge>{' '}
                 {h.scope === 'user' ? (
                   <Person id={h.scope_id} />
-                ) : teamName(h.scope_id) ? (
+                ) : teamName(h.scope_id) && can('team:manage') ? (
                   <Link to={`/admin/teams/${encodeURIComponent(h.scope_id)}`}>{teamName(h.scope_id)}</Link>
+                ) : teamName(h.scope_id) ? (
+                  <span title={h.scope_id}>{teamName(h.scope_id)}</span>
                 ) : (
                   <span className="mono" title={h.scope_id}>
                     {shortId(h.scope_id)}

@@ -1,23 +1,19 @@
 /**
- * Chooses the user or team a legal hold applies to: from the user and team directory when the
- * viewer may read it (users:manage, team:manage), otherwise by id (from the audit log or a receipt).
+ * Chooses the user or team a legal hold applies to, from the subjects directory of those who place
+ * holds (`GET /api/v1/compliance/subjects`): users by name or e-mail, teams by name or slug.
  */
 import { type KeyboardEvent, useState } from 'react';
-import type { HoldScope } from '../../../api/holds.js';
-import { identity } from '../../../api/identity.js';
+import { type HoldScope, type HoldSubject, holds } from '../../../api/holds.js';
 import { ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
 import { useResource } from '../../../hooks/use-resource.js';
-import { shortId } from '../../../lib/format.js';
-import { useSession } from '../../../session/SessionProvider.js';
-import { isUuid } from '../filters.js';
 
 export interface Subject {
   id: string;
   label: string;
 }
 
-const DIRECTORY = { user: 'users:manage', team: 'team:manage' } as const;
+const labelOf = (s: HoldSubject) => (s.email ? (s.name ? `${s.name} (${s.email})` : s.email) : s.name);
 
 export function SubjectPicker({
   scope,
@@ -30,8 +26,6 @@ export function SubjectPicker({
   onChange(subject: Subject | undefined): void;
   error?: string | undefined;
 }) {
-  const { can } = useSession();
-  if (!can(DIRECTORY[scope])) return <ById scope={scope} value={value} onChange={onChange} error={error} />;
   if (value)
     return (
       <div className="field">
@@ -51,49 +45,20 @@ export function SubjectPicker({
   );
 }
 
-function ById({
-  scope,
-  value,
-  onChange,
-  error,
-}: {
-  scope: HoldScope;
-  value: Subject | undefined;
-  onChange(subject: Subject | undefined): void;
-  error?: string | undefined;
-}) {
-  const [text, setText] = useState(value?.id ?? '');
-  return (
-    <Field
-      label={scope === 'user' ? 'User id' : 'Team id'}
-      hint={`The ${scope}'s id (UUID), as the audit log and receipts show it.`}
-      error={error}
-    >
-      <input
-        className="input mono"
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          const id = e.target.value.trim().toLowerCase();
-          onChange(isUuid(id) ? { id, label: `The ${scope} ${shortId(id)}` } : undefined);
-        }}
-      />
-    </Field>
-  );
-}
-
-function Choices({ subjects, onChange }: { subjects: Subject[]; onChange(subject: Subject): void }) {
+function Choices({ subjects, onChange }: { subjects: HoldSubject[]; onChange(subject: Subject): void }) {
   if (subjects.length === 0) return <p className="muted">Nothing matches.</p>;
   return (
     <ul className="plain-list" aria-label="Matching subjects">
       {subjects.map((s) => (
         <li key={s.id} className="row-between">
-          <strong>{s.label}</strong>
+          <span>
+            <strong>{s.name || s.email}</strong> <span className="subtle">{s.email ?? s.slug}</span>
+          </span>
           <button
             type="button"
             className="btn btn-sm"
-            onClick={() => onChange(s)}
-            aria-label={`Choose ${s.label}`}
+            onClick={() => onChange({ id: s.id, label: labelOf(s) })}
+            aria-label={`Choose ${labelOf(s)}`}
           >
             Choose
           </button>
@@ -105,13 +70,12 @@ function Choices({ subjects, onChange }: { subjects: Subject[]; onChange(subject
 
 function FindUser({ onChange, error }: { onChange(subject: Subject): void; error?: string | undefined }) {
   const [q, setQ] = useState('');
-  const [found, setFound] = useState<Subject[]>();
+  const [found, setFound] = useState<HoldSubject[]>();
   const [failure, setFailure] = useState<unknown>();
   async function find() {
     setFailure(undefined);
     try {
-      const { users } = await identity.users({ q: q.trim(), limit: 10 });
-      setFound(users.map((u) => ({ id: u.id, label: u.name ? `${u.name} (${u.email})` : u.email })));
+      setFound((await holds.subjects('user', q.trim() || undefined)).subjects);
     } catch (err) {
       setFailure(err);
     }
@@ -146,13 +110,12 @@ function FindUser({ onChange, error }: { onChange(subject: Subject): void; error
 }
 
 function FindTeam({ onChange, error }: { onChange(subject: Subject): void; error?: string | undefined }) {
-  const teams = useResource(() => identity.teams(), []);
+  const teams = useResource(() => holds.subjects('team'), []);
   const [q, setQ] = useState('');
   const needle = q.trim().toLowerCase();
-  const subjects = (teams.data?.teams ?? [])
-    .filter((t) => `${t.name} ${t.slug}`.toLowerCase().includes(needle))
-    .slice(0, 20)
-    .map((t) => ({ id: t.id, label: t.name }));
+  const subjects = (teams.data?.subjects ?? [])
+    .filter((t) => `${t.name} ${t.slug ?? ''}`.toLowerCase().includes(needle))
+    .slice(0, 20);
   return (
     <div className="stack-sm">
       <Field label="Filter teams" error={error}>
