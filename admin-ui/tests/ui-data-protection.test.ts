@@ -238,6 +238,18 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
     // The choice is remembered in this browser; the usage is charged to the chosen team.
     await developer.reload();
     assert.equal(await developer.getByRole('combobox', { name: 'Team' }).inputValue(), platform.id);
+
+    // On a phone the top bar keeps the picker, still named, without widening the page.
+    await developer.setViewportSize({ width: 390, height: 800 });
+    await developer.getByRole('combobox', { name: 'Team' }).waitFor();
+    const overflowing = await developer.evaluate(() =>
+      [...document.querySelectorAll('.topbar *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+    );
+    assert.deepEqual(overflowing, []);
+    assert.ok(await developer.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    await developer.setViewportSize({ width: 1440, height: 900 });
     let charged: Array<{ team_id: string | null; requests: number }> = [];
     for (let attempt = 0; attempt < 20 && !charged.some((r) => r.team_id === platform.id); attempt++) {
       if (attempt > 0) await developer.waitForTimeout(500);
