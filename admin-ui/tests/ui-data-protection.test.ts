@@ -1,7 +1,7 @@
 /**
  * Legal holds, erasing content (crypto-shredding) and the workspace team picker in Chromium against the
- * real appliance, the development OIDC provider and the model simulator; and every control of every
- * page each role can open has an accessible name and takes keyboard focus.
+ * real appliance, the development OIDC provider and the model simulator; and on every page each role
+ * can open, every control has an accessible name and is reachable by Tab, and text has AA contrast.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import {
   CHROMIUM_MISSING,
   inaccessibleControls,
   launchChromium,
+  lowContrastText,
   newContext,
   screenshot,
   signIn,
@@ -265,8 +266,8 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
     );
   });
 
-  test('every control of every page each role can open has an accessible name and takes keyboard focus', async () => {
-    // The check itself finds an unnamed control and one the keyboard cannot reach.
+  test('every page each role can open: controls named and reachable by Tab, text with AA contrast', async () => {
+    // The checks themselves find an unnamed control, one the Tab key cannot reach, and faint text.
     await pages.developer.evaluate(() => {
       document.body.insertAdjacentHTML(
         'beforeend',
@@ -277,6 +278,18 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
     assert.deepEqual(
       found.map((p) => p.split(':')[0]),
       ['button without a name', 'link not reachable by Tab'],
+    );
+
+    await pages.developer.evaluate(() => {
+      const faint = document.createElement('p');
+      faint.textContent = 'faint words';
+      faint.style.color = 'rgb(190, 190, 190)';
+      faint.style.background = 'rgb(255, 255, 255)';
+      document.body.append(faint);
+    });
+    assert.ok(
+      (await lowContrastText(pages.developer)).some((p) => p.endsWith(': faint words')),
+      'the contrast check finds light grey on white',
     );
 
     const problems: string[] = [];
@@ -292,6 +305,7 @@ describe('legal holds, erasure and the team picker in Chromium', { skip: CHROMIU
         await page.getByRole('heading', { level: 1 }).waitFor();
         await page.waitForLoadState('networkidle');
         for (const problem of await inaccessibleControls(page)) problems.push(`${path}: ${problem}`);
+        for (const problem of await lowContrastText(page)) problems.push(`${path}: contrast ${problem}`);
       }
     }
     assert.deepEqual(problems, []);

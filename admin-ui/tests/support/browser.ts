@@ -185,3 +185,63 @@ export async function inaccessibleControls(page: Page): Promise<string[]> {
     await cdp.detach();
   }
 }
+
+/** Runs in the page as source text (the test runner's transpiler would wrap named functions). */
+const CONTRAST_SCRIPT = `(() => {
+    const rgba = (value) => {
+      const [r = 0, g = 0, b = 0, a = 1] = (value.match(/[\\d.]+/g) ?? []).map(Number);
+      return { r, g, b, a: value.startsWith('rgba') ? a : 1 };
+    };
+    const luminance = ({ r, g, b }) => {
+      const channel = (c) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const background = (element) => {
+      for (let e = element; e; e = e.parentElement) {
+        const color = rgba(getComputedStyle(e).backgroundColor);
+        if (color.a >= 0.99) return color;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const problems = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      if (!element || seen.has(element) || !node.textContent?.trim()) continue;
+      seen.add(element);
+      if (element.closest('[disabled], [aria-disabled="true"], .visually-hidden, [aria-hidden="true"]'))
+        continue;
+      const box = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || Number(style.opacity) === 0)
+        continue;
+      const fg = rgba(style.color);
+      const bg = background(element);
+      // A translucent text colour shows blended with the background.
+      const shown = {
+        r: fg.r * fg.a + bg.r * (1 - fg.a),
+        g: fg.g * fg.a + bg.g * (1 - fg.a),
+        b: fg.b * fg.a + bg.b * (1 - fg.a),
+      };
+      const [light, dark] = [luminance(shown), luminance(bg)].sort((x, y) => y - x);
+      const ratio = (light + 0.05) / (dark + 0.05);
+      const size = Number.parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5))
+        problems.push(ratio.toFixed(2) + ': ' + node.textContent.trim().slice(0, 60));
+    }
+    return problems;
+})()`;
+
+/**
+ * Visible text of the page whose contrast with its background is below WCAG AA (4.5:1, or 3:1 for
+ * large text), disabled controls excepted; each as the ratio and the start of the text. The
+ * background is the first opaque one behind the element.
+ */
+export async function lowContrastText(page: Page): Promise<string[]> {
+  return (await page.evaluate(CONTRAST_SCRIPT)) as string[];
+}
