@@ -150,7 +150,7 @@ export function LegalHoldsPage() {
       <PlaceHoldDialog
         open={placing}
         onClose={() => setPlacing(false)}
-        onPlaced={(_hold, subject) => {
+        onPlaced={(subject) => {
           setError(undefined);
           setNotice(`${subject.label} is under legal hold.`);
           list.reload();

@@ -1,6 +1,6 @@
 /** The dialog that places a legal hold on a user or a team, with the reason and the case reference. */
 import { type FormEvent, useState } from 'react';
-import { type HoldScope, holds, type LegalHold } from '../../../api/holds.js';
+import { type HoldScope, holds } from '../../../api/holds.js';
 import { Dialog } from '../../../components/Dialog.js';
 import { ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
@@ -13,7 +13,7 @@ export function PlaceHoldDialog({
 }: {
   open: boolean;
   onClose(): void;
-  onPlaced(hold: LegalHold, subject: Subject): void;
+  onPlaced(subject: Subject): void;
 }) {
   const [scope, setScope] = useState<HoldScope>('user');
   const [subject, setSubject] = useState<Subject>();
@@ -46,14 +46,14 @@ export function PlaceHoldDialog({
     setBusy(true);
     setError(undefined);
     try {
-      const { hold } = await holds.place({
+      await holds.place({
         scope,
         id: subject.id,
         reason: reason.trim(),
         reference: reference.trim(),
       });
       close();
-      onPlaced(hold, subject);
+      onPlaced(subject);
     } catch (err) {
       setError(err);
     } finally {
