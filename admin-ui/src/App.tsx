@@ -1,6 +1,6 @@
 /** Top level: the sign-in page outside the session, every other page inside it. */
-import { type ReactNode, useEffect } from 'react';
-import { Alert } from './components/Feedback.js';
+import { type ReactNode, Suspense, useEffect } from 'react';
+import { Alert, Loading } from './components/Feedback.js';
 import { PageHeader } from './components/Page.js';
 import { Shell } from './components/Shell.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -50,7 +50,11 @@ function SignedIn() {
       break;
     }
   }
-  return <Shell sections={sections}>{pathname === '/' ? null : page}</Shell>;
+  return (
+    <Shell sections={sections}>
+      {pathname === '/' ? null : <Suspense fallback={<Loading page />}>{page}</Suspense>}
+    </Shell>
+  );
 }
 
 export function App() {

@@ -1,34 +1,45 @@
 /** Every page of the UI with the permission it needs; navigation is built from the same table. */
-import type { ReactNode } from 'react';
+import { type ComponentType, lazy, type ReactNode } from 'react';
 import type { IconName } from './components/Icon.js';
 import type { NavSection } from './components/Shell.js';
-import { BackendsPage } from './pages/admin/BackendsPage.js';
-import { ModelsPage } from './pages/admin/ModelsPage.js';
-import { QuotasPage } from './pages/admin/quotas/QuotasPage.js';
-import { SettingsPage } from './pages/admin/settings/SettingsPage.js';
-import { ConnectionPage } from './pages/admin/sso/ConnectionPage.js';
-import { SsoPage } from './pages/admin/sso/SsoPage.js';
-import { TestLoginPage } from './pages/admin/sso/TestLoginPage.js';
-import { TeamsPage } from './pages/admin/TeamsPage.js';
-import { UsageDashboard } from './pages/admin/UsageDashboard.js';
-import { UsersPage } from './pages/admin/UsersPage.js';
-import { AuditLogPage } from './pages/audit/AuditLogPage.js';
-import { CheckpointsPage } from './pages/audit/CheckpointsPage.js';
-import { ExportsPage } from './pages/audit/ExportsPage.js';
-import { ReceiptsPage } from './pages/audit/ReceiptsPage.js';
-import { VerifyPage } from './pages/audit/VerifyPage.js';
-import { AnalyzePage } from './pages/workspace/assistant/AnalyzePage.js';
-import { ConversationPage } from './pages/workspace/assistant/ConversationPage.js';
-import { GeneratePage } from './pages/workspace/assistant/GeneratePage.js';
-import { ProjectPage } from './pages/workspace/assistant/ProjectPage.js';
-import { ProjectsPage } from './pages/workspace/assistant/ProjectsPage.js';
-import { TaskPage } from './pages/workspace/assistant/TaskPage.js';
-import { ChatPage } from './pages/workspace/ChatPage.js';
-import { DevicePage } from './pages/workspace/DevicePage.js';
-import { KeysPage } from './pages/workspace/KeysPage.js';
-import { SessionsPage } from './pages/workspace/SessionsPage.js';
-import { UsagePage } from './pages/workspace/UsagePage.js';
 import type { Requirement } from './session/permissions.js';
+
+/** A page loaded on first visit: each page is its own chunk of the build. */
+// biome-ignore lint/suspicious/noExplicitAny: the props type of each page is kept by inference (React.lazy's own bound).
+function page<K extends string, C extends ComponentType<any>>(load: () => Promise<Record<K, C>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const BackendsPage = page(() => import('./pages/admin/BackendsPage.js'), 'BackendsPage');
+const ModelsPage = page(() => import('./pages/admin/ModelsPage.js'), 'ModelsPage');
+const QuotasPage = page(() => import('./pages/admin/quotas/QuotasPage.js'), 'QuotasPage');
+const SettingsPage = page(() => import('./pages/admin/settings/SettingsPage.js'), 'SettingsPage');
+const ConnectionPage = page(() => import('./pages/admin/sso/ConnectionPage.js'), 'ConnectionPage');
+const SsoPage = page(() => import('./pages/admin/sso/SsoPage.js'), 'SsoPage');
+const TestLoginPage = page(() => import('./pages/admin/sso/TestLoginPage.js'), 'TestLoginPage');
+const TeamsPage = page(() => import('./pages/admin/TeamsPage.js'), 'TeamsPage');
+const UsageDashboard = page(() => import('./pages/admin/UsageDashboard.js'), 'UsageDashboard');
+const UsersPage = page(() => import('./pages/admin/UsersPage.js'), 'UsersPage');
+const AuditLogPage = page(() => import('./pages/audit/AuditLogPage.js'), 'AuditLogPage');
+const CheckpointsPage = page(() => import('./pages/audit/CheckpointsPage.js'), 'CheckpointsPage');
+const LegalHoldsPage = page(() => import('./pages/audit/holds/LegalHoldsPage.js'), 'LegalHoldsPage');
+const ExportsPage = page(() => import('./pages/audit/ExportsPage.js'), 'ExportsPage');
+const ReceiptsPage = page(() => import('./pages/audit/ReceiptsPage.js'), 'ReceiptsPage');
+const VerifyPage = page(() => import('./pages/audit/VerifyPage.js'), 'VerifyPage');
+const AnalyzePage = page(() => import('./pages/workspace/assistant/AnalyzePage.js'), 'AnalyzePage');
+const ConversationPage = page(
+  () => import('./pages/workspace/assistant/ConversationPage.js'),
+  'ConversationPage',
+);
+const GeneratePage = page(() => import('./pages/workspace/assistant/GeneratePage.js'), 'GeneratePage');
+const ProjectPage = page(() => import('./pages/workspace/assistant/ProjectPage.js'), 'ProjectPage');
+const ProjectsPage = page(() => import('./pages/workspace/assistant/ProjectsPage.js'), 'ProjectsPage');
+const TaskPage = page(() => import('./pages/workspace/assistant/TaskPage.js'), 'TaskPage');
+const ChatPage = page(() => import('./pages/workspace/ChatPage.js'), 'ChatPage');
+const DevicePage = page(() => import('./pages/workspace/DevicePage.js'), 'DevicePage');
+const KeysPage = page(() => import('./pages/workspace/KeysPage.js'), 'KeysPage');
+const SessionsPage = page(() => import('./pages/workspace/SessionsPage.js'), 'SessionsPage');
+const UsagePage = page(() => import('./pages/workspace/UsagePage.js'), 'UsagePage');
 
 export interface PageRoute {
   path: string;
@@ -262,6 +273,14 @@ export const ROUTES: PageRoute[] = [
     section: 'Audit & evidence',
     requires: 'compliance:export',
     render: () => <ExportsPage />,
+  },
+  {
+    path: '/audit/legal-holds',
+    label: 'Legal holds',
+    icon: 'hold',
+    section: 'Audit & evidence',
+    requires: 'compliance:export',
+    render: () => <LegalHoldsPage />,
   },
   {
     path: '/audit/verify',

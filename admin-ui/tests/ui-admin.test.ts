@@ -6,25 +6,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SIM_MODEL, startUiAppliance, type UiAppliance } from './support/appliance.js';
-import { CHROMIUM_MISSING, launchChromium, newContext, screenshot, signIn } from './support/browser.js';
+import {
+  apiFrom,
+  CHROMIUM_MISSING,
+  launchChromium,
+  newContext,
+  screenshot,
+  signIn,
+} from './support/browser.js';
 import { type BuiltUi, buildUi } from './support/build-ui.js';
-
-/** A JSON request from the page, with the session's CSRF token, as the console's own client sends it. */
-async function apiFrom<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/v1/me')).json()) as { csrf_token: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf_token },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-      return (res.status === 204 ? undefined : await res.json()) as T;
-    },
-    { method, path, body },
-  );
-}
 
 describe('admin console: SSO, quotas, models, settings in Chromium', { skip: CHROMIUM_MISSING }, () => {
   let ui: BuiltUi;

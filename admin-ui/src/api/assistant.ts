@@ -5,6 +5,7 @@
 import type { Receipt } from '../evidence/receipt.js';
 import { ApiError, api, send } from './client.js';
 import { readEvents } from './sse.js';
+import { teamHeaders } from './team.js';
 
 export interface Page<T> {
   items: T[];
@@ -187,6 +188,7 @@ export async function streamOperation<T>(
       ? { body: input.json }
       : { raw: { body: input.upload, contentType: 'application/gzip' }, query: input.query ?? {} }),
     accept: 'text/event-stream',
+    headers: teamHeaders(),
     signal,
   });
   outcome.requestId = response.headers.get('x-request-id');
@@ -234,7 +236,7 @@ export const assistant = {
     api.get<Page<Conversation>>('/api/v1/conversations', { query: q }),
   conversation: (id: string) => api.get<Conversation>(`/api/v1/conversations/${encodeURIComponent(id)}`),
   createConversation: (body: { project_id?: string; task_id?: string; title?: string }) =>
-    api.post<Conversation>('/api/v1/conversations', body),
+    api.post<Conversation>('/api/v1/conversations', body, { headers: teamHeaders() }),
   deleteConversation: (id: string) => api.delete<void>(`/api/v1/conversations/${encodeURIComponent(id)}`),
   messages: (id: string, cursor?: string) =>
     api.get<Page<Message>>(`/api/v1/conversations/${encodeURIComponent(id)}/messages`, {

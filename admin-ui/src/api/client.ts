@@ -70,6 +70,8 @@ export interface RequestOptions {
   query?: Query;
   signal?: AbortSignal;
   accept?: string;
+  /** Extra request headers (e.g. the team a gateway call is charged to). */
+  headers?: Record<string, string>;
   /** Do not run the 401 handler (the sign-in page's own probes). */
   quiet401?: boolean;
 }
@@ -99,7 +101,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
 
 /** Sends a request and returns the raw response when it is 2xx; throws {@link ApiError} otherwise. */
 export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers = new Headers({ accept: options.accept ?? 'application/json' });
+  const headers = new Headers({ ...options.headers, accept: options.accept ?? 'application/json' });
   if (!SAFE.has(method) && state.csrfToken) headers.set(CSRF_HEADER, state.csrfToken);
   let body: BodyInit | undefined;
   if (options.raw) {

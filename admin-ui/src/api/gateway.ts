@@ -2,6 +2,7 @@
 import type { Receipt } from '../evidence/receipt.js';
 import { ApiError, api, send } from './client.js';
 import { readEvents } from './sse.js';
+import { teamHeaders } from './team.js';
 
 export interface Model {
   id: string;
@@ -73,6 +74,7 @@ export async function streamChat(
     body: requestBody,
     signal: input.signal,
     accept: 'text/event-stream',
+    headers: teamHeaders(),
   });
   result.requestId = response.headers.get('x-request-id');
   const end = await readEvents(response, input.signal, (event) => {

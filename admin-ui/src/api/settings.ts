@@ -1,4 +1,4 @@
-/** Retention settings, retention runs (server/src/content, compliance/retention) and legal holds. */
+/** Retention settings and retention runs (server/src/content, compliance/retention). */
 import { api } from './client.js';
 
 export type RetentionMode = 'none' | 'full';
@@ -18,19 +18,6 @@ export interface Settings {
   updated_by: string | null;
 }
 
-export interface LegalHold {
-  id: string;
-  scope: 'user' | 'team';
-  scope_id: string;
-  reason: string;
-  reference: string;
-  created_by: string;
-  created_at: string | null;
-  released_by: string | null;
-  released_at: string | null;
-  active: boolean;
-}
-
 export interface RetentionRun {
   id: string;
   trigger: 'schedule' | 'manual';
@@ -46,8 +33,6 @@ export interface RetentionRun {
 export const settings = {
   get: () => api.get<Settings>('/api/v1/admin/settings'),
   update: (retention: Partial<Retention>) => api.put<Settings>('/api/v1/admin/settings', { retention }),
-  legalHolds: (active: boolean) =>
-    api.get<{ holds: LegalHold[] }>('/api/v1/compliance/legal-holds', { query: { active } }),
   runs: () => api.get<{ runs: RetentionRun[] }>('/api/v1/admin/retention/runs', { query: { limit: 5 } }),
   runNow: () => api.post<{ run: RetentionRun }>('/api/v1/admin/retention/runs'),
 };

@@ -19,6 +19,7 @@ const PATHS = {
   send: 'M3.5 10L16.5 4l-4 12.5-3-5.5z',
   stop: 'M6 6h8v8H6z',
   export: 'M10 3v9M6.5 8.5L10 12l3.5-3.5M4 13.5v3h12v-3',
+  hold: 'M5.5 9V6.5a4.5 4.5 0 0 1 9 0V9M4 9h12v8H4zM10 12v2',
   code: 'M7 6l-4 4 4 4M13 6l4 4-4 4M11 4.5l-2 11',
   analyze: 'M9 15a6 6 0 1 0 0-12 6 6 0 0 0 0 12zM13.5 13.5l3.5 3.5M6.5 9h5',
   folder: 'M3 5.5h5l1.5 2H17v8.5H3z',

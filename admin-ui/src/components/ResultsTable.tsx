@@ -31,6 +31,8 @@ export interface ResultsTableProps<T> {
   more?: { cursor: string | null; loadMore(): void; error: unknown };
   /** Shown above the table inside the card (a notice about the rows). */
   before?: ReactNode;
+  /** Shown below the table inside the card (offset pagination). */
+  after?: ReactNode;
   /** Inside another card: no card of its own. */
   bare?: boolean;
 }
@@ -73,6 +75,7 @@ export function ResultsTable<T>(props: ResultsTableProps<T>) {
         </div>
       )}
       {more && <ErrorAlert error={more.error} />}
+      {props.after}
     </Frame>
   );
 }

@@ -6,6 +6,7 @@ import { describeRoles } from '../session/permissions.js';
 import { useSession } from '../session/SessionProvider.js';
 import { ErrorAlert } from './Feedback.js';
 import { BrandMark, Icon, type IconName } from './Icon.js';
+import { TeamPicker } from './TeamPicker.js';
 
 export interface NavItem {
   path: string;
@@ -96,6 +97,7 @@ export function Shell({ sections, children }: { sections: NavSection[]; children
             <span className="topbar-title">{current ? `${current.section} / ${current.label}` : ''}</span>
           </div>
           <div className="user-menu">
+            {pathname.startsWith('/workspace') && <TeamPicker me={me} />}
             <span className="avatar" aria-hidden="true">
               {initials(me.user.name, me.user.email)}
             </span>

@@ -8,6 +8,7 @@ import { identity, type Me } from '../api/identity.js';
 import { ErrorAlert, Loading } from '../components/Feedback.js';
 import { useLocation, useNavigate } from '../router/router.js';
 import { allows, type Requirement } from './permissions.js';
+import { restoreTeam } from './team.js';
 
 interface SessionValue {
   me: Me;
@@ -39,14 +40,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const { pathname, search } = useLocation();
   const here = `${pathname}${search}`;
 
-  const toLogin = useCallback(
-    (code: string) => {
-      setCsrfToken(undefined);
-      const current = `${window.location.pathname}${window.location.search}`;
-      navigate(loginPath(current, code === 'SESSION_EXPIRED' ? 'expired' : undefined), { replace: true });
-    },
-    [navigate],
-  );
+  // A 401 while signed in means this session has ended, whatever the code: SESSION_EXPIRED for the
+  // first request that finds it ended, UNAUTHENTICATED for later ones (that answer cleared the cookie).
+  const toLogin = useCallback(() => {
+    setCsrfToken(undefined);
+    const current = `${window.location.pathname}${window.location.search}`;
+    navigate(loginPath(current, 'expired'), { replace: true });
+  }, [navigate]);
 
   useEffect(() => {
     onUnauthorized(toLogin);
@@ -61,6 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((value) => {
         if (cancelled) return;
         setCsrfToken(value.csrf_token);
+        restoreTeam(value);
         setMe(value);
       })
       .catch((err: unknown) => {

@@ -22,6 +22,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { meRoutes } from './routes/me.js';
 import { samlRoutes } from './routes/saml.js';
+import { subjectRoutes } from './routes/subjects.js';
 import { teamRoutes } from './routes/teams.js';
 import { SamlConnections } from './saml/connections.js';
 import { createSamlService, type SamlService } from './saml/service.js';
@@ -154,6 +155,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
   meRoutes(r, { users, sessions, keys });
   adminRoutes(r, { users, keys, registry: routes });
   teamRoutes(r, { teams });
+  subjectRoutes(r, { db, users });
   scimTokenRoutes(r, { tokens: scimTokens });
   idpRoutes(r, { db, oidc: connections, saml: samlConnections, testLogins, config: auth });
   // SCIM has its own router: its errors answer in the SCIM format (RFC 7644 §3.12).

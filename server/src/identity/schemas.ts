@@ -63,6 +63,14 @@ export const UsersQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const SubjectsQuery = Type.Object(
+  {
+    scope: Enum(['user', 'team']),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  },
+  { additionalProperties: false },
+);
+
 export const SetRolesBody = Type.Object(
   {
     roles: Type.Array(

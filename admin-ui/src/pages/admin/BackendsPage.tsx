@@ -2,12 +2,24 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type BackendView, gateway } from '../../api/gateway.js';
 import { Dialog } from '../../components/Dialog.js';
-import { Alert, Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Alert, Badge, ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
-import { Card, PageHeader, Stat } from '../../components/Page.js';
+import { PageHeader, Stat } from '../../components/Page.js';
+import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatMs, formatNumber } from '../../lib/format.js';
+
+const BACKEND_COLUMNS = [
+  { label: 'Replica' },
+  { label: 'Health' },
+  { label: 'Models' },
+  { label: 'In flight', numeric: true },
+  { label: 'Latency', numeric: true },
+  { label: 'Probe', numeric: true },
+  { label: 'Last check' },
+  { label: 'Actions', hidden: true },
+];
 
 /** The health view refreshes on its own while the page is open. */
 const REFRESH_MS = 5000;
@@ -123,85 +135,64 @@ export function BackendsPage() {
             <Stat label="Models" value={formatNumber(new Set(list.flatMap((b) => b.models)).size)} />
           </div>
         )}
-        <Card flush>
-          {backends.loading && !backends.data && <Loading />}
-          {backends.data && list.length === 0 && (
-            <EmptyState title="No backends configured">
-              Add vLLM servers under gateway.backends in the configuration.
-            </EmptyState>
-          )}
-          {list.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Replica</th>
-                    <th scope="col">Health</th>
-                    <th scope="col">Models</th>
-                    <th scope="col" className="num">
-                      In flight
-                    </th>
-                    <th scope="col" className="num">
-                      Latency
-                    </th>
-                    <th scope="col" className="num">
-                      Probe
-                    </th>
-                    <th scope="col">Last check</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((b) => {
-                    const health = healthOf(b);
-                    return (
-                      <tr key={b.id}>
-                        <td>
-                          <div className="cell-title">{b.id}</div>
-                          <div className="cell-sub mono">{b.url}</div>
-                          {b.last_error && <div className="cell-sub">{b.last_error}</div>}
-                        </td>
-                        <td>
-                          <Badge tone={health.tone} dot>
-                            {health.label}
-                          </Badge>
-                        </td>
-                        <td className="mono">{b.models.join(', ') || '—'}</td>
-                        <td className="num">
-                          {formatNumber(b.in_flight)}
-                          {b.max_concurrency > 0 && <span className="subtle"> / {b.max_concurrency}</span>}
-                        </td>
-                        <td className="num">{formatMs(b.latency_ms)}</td>
-                        <td className="num">{formatMs(b.probe_ms)}</td>
-                        <td>
-                          <Time value={b.last_check_at} relative />
-                        </td>
-                        <td className="actions">
-                          {b.drained ? (
-                            <button type="button" className="btn btn-sm" onClick={() => void enable(b)}>
-                              Enable
-                            </button>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn btn-sm"
-                              onClick={() => setDraining(b)}
-                              aria-label={`Drain ${b.id}`}
-                            >
-                              Drain
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Card>
+        <ResultsTable
+          columns={BACKEND_COLUMNS}
+          {...resourceRows(backends, (d) => d.data)}
+          error={undefined}
+          label="Backends"
+          empty={{
+            title: 'No backends configured',
+            hint: 'Add vLLM servers under gateway.backends in the configuration.',
+          }}
+          renderRow={(b) => {
+            const health = healthOf(b);
+            return (
+              <tr key={b.id}>
+                <td>
+                  <div className="cell-title">{b.id}</div>
+                  <div className="cell-sub mono">{b.url}</div>
+                  {b.last_error && <div className="cell-sub">{b.last_error}</div>}
+                </td>
+                <td>
+                  <Badge tone={health.tone} dot>
+                    {health.label}
+                  </Badge>
+                </td>
+                <td className="mono">{b.models.join(', ') || '—'}</td>
+                <td className="num">
+                  {formatNumber(b.in_flight)}
+                  {b.max_concurrency > 0 && <span className="subtle"> / {b.max_concurrency}</span>}
+                </td>
+                <td className="num">{formatMs(b.latency_ms)}</td>
+                <td className="num">{formatMs(b.probe_ms)}</td>
+                <td>
+                  <Time value={b.last_check_at} relative />
+                </td>
+                <td className="actions">
+                  {b.drained ? (
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      onClick={() => void enable(b)}
+                      aria-label={`Enable ${b.id}`}
+                    >
+                      Enable
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      onClick={() => setDraining(b)}
+                      aria-label={`Drain ${b.id}`}
+                    >
+                      Drain
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          }}
+        />
       </div>
       <DrainDialog
         target={draining}

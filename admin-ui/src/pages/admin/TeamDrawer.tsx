@@ -7,6 +7,7 @@ import { Field } from '../../components/Field.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSession } from '../../session/SessionProvider.js';
 import { AddMember } from './AddMember.js';
+import { EraseContent } from './EraseContent.js';
 
 export function TeamDrawer({
   teamId,
@@ -180,6 +181,7 @@ export function TeamDrawer({
               To add people, ask an administrator or map an identity provider group to this team.
             </p>
           )}
+          <EraseContent key={data.team.id} scope="team" id={data.team.id} name={data.team.name} />
           {can('users:manage') && (
             <>
               <hr className="divider" />

@@ -2,15 +2,23 @@
 import { type FormEvent, useState } from 'react';
 import { identity } from '../../api/identity.js';
 import { Dialog } from '../../components/Dialog.js';
-import { EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
-import { Card, PageHeader } from '../../components/Page.js';
+import { PageHeader } from '../../components/Page.js';
+import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatNumber } from '../../lib/format.js';
 import { useNavigate } from '../../router/router.js';
 import { useSession } from '../../session/SessionProvider.js';
 import { TeamDrawer } from './TeamDrawer.js';
+
+const TEAM_COLUMNS = [
+  { label: 'Team' },
+  { label: 'Members', numeric: true },
+  { label: 'Created' },
+  { label: 'Actions', hidden: true },
+];
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const slugify = (name: string) =>
@@ -153,64 +161,37 @@ export function TeamsPage({ selectedId }: { selectedId?: string }) {
           )
         }
       />
-      <Card flush>
-        {teams.error !== undefined && (
-          <div className="card-body">
-            <ErrorAlert error={teams.error} />
-          </div>
+      <ResultsTable
+        columns={TEAM_COLUMNS}
+        {...resourceRows(teams, (d) => d.teams)}
+        label="Teams"
+        empty={{ title: 'No teams yet', hint: 'Create a team, or map an identity provider group to one.' }}
+        renderRow={(t) => (
+          <tr key={t.id} aria-selected={t.id === selectedId}>
+            <td>
+              <div className="cell-title">{t.name}</div>
+              <div className="cell-sub">
+                <span className="mono">{t.slug}</span>
+                {t.description && ` · ${t.description}`}
+              </div>
+            </td>
+            <td className="num">{formatNumber(t.member_count ?? 0)}</td>
+            <td>
+              <Time value={t.created_at} />
+            </td>
+            <td className="actions">
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => open(t.id)}
+                aria-label={`Manage ${t.name}`}
+              >
+                Manage
+              </button>
+            </td>
+          </tr>
         )}
-        {teams.loading && !teams.data && <Loading />}
-        {teams.data && teams.data.teams.length === 0 && (
-          <EmptyState title="No teams yet">
-            Create a team, or map an identity provider group to one.
-          </EmptyState>
-        )}
-        {teams.data && teams.data.teams.length > 0 && (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col" className="num">
-                    Members
-                  </th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {teams.data.teams.map((t) => (
-                  <tr key={t.id} aria-selected={t.id === selectedId}>
-                    <td>
-                      <div className="cell-title">{t.name}</div>
-                      <div className="cell-sub">
-                        <span className="mono">{t.slug}</span>
-                        {t.description && ` · ${t.description}`}
-                      </div>
-                    </td>
-                    <td className="num">{formatNumber(t.member_count ?? 0)}</td>
-                    <td>
-                      <Time value={t.created_at} />
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-sm"
-                        onClick={() => open(t.id)}
-                        aria-label={`Manage ${t.name}`}
-                      >
-                        Manage
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Card>
+      />
       <CreateTeamDialog
         open={creating}
         onClose={() => setCreating(false)}

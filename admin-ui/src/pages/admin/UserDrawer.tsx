@@ -7,6 +7,7 @@ import { Time } from '../../components/Time.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { roleLabel } from '../../session/permissions.js';
 import { useSession } from '../../session/SessionProvider.js';
+import { EraseContent } from './EraseContent.js';
 import { RolesDialog } from './RolesDialog.js';
 
 type Pending = 'disable' | 'enable' | 'sessions' | undefined;
@@ -176,6 +177,12 @@ export function UserDrawer({
               )}
             </div>
           </section>
+          <EraseContent
+            key={data.user.id}
+            scope="user"
+            id={data.user.id}
+            name={data.user.name || data.user.email}
+          />
         </div>
       )}
       {data && (

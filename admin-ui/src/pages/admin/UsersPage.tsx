@@ -1,16 +1,24 @@
 /** Admin: find users, open one in a drawer (deep link /admin/users/:id). */
 import { type FormEvent, useState } from 'react';
 import { identity } from '../../api/identity.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Badge } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
-import { Card, PageHeader } from '../../components/Page.js';
+import { PageHeader } from '../../components/Page.js';
 import { Pagination } from '../../components/Pagination.js';
+import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useNavigate } from '../../router/router.js';
 import { UserDrawer } from './UserDrawer.js';
 
 const LIMIT = 25;
+const COLUMNS = [
+  { label: 'Name' },
+  { label: 'Status' },
+  { label: 'Last sign-in' },
+  { label: 'Created' },
+  { label: 'Actions', hidden: true },
+];
 type StatusFilter = '' | 'active' | 'disabled';
 
 export function UsersPage({ selectedId }: { selectedId?: string }) {
@@ -66,74 +74,53 @@ export function UsersPage({ selectedId }: { selectedId?: string }) {
           </button>
         </form>
       </search>
-      <Card flush>
-        {users.error !== undefined && (
-          <div className="card-body">
-            <ErrorAlert error={users.error} />
-          </div>
+      <ResultsTable
+        columns={COLUMNS}
+        {...resourceRows(users, (d) => d.users)}
+        label="Users"
+        empty={{
+          title: 'No users found',
+          hint: q ? 'Try another name or e-mail.' : 'Nobody has signed in yet.',
+        }}
+        after={
+          users.data && (
+            <Pagination offset={offset} limit={LIMIT} total={users.data.total} onChange={setOffset} />
+          )
+        }
+        renderRow={(u) => (
+          <tr key={u.id} aria-selected={u.id === selectedId}>
+            <td>
+              <div className="cell-title">{u.name || u.email}</div>
+              <div className="cell-sub">{u.email}</div>
+            </td>
+            <td>
+              <Badge tone={u.status === 'active' ? 'success' : 'danger'} dot>
+                {u.status}
+              </Badge>
+            </td>
+            <td>
+              {u.last_login_at ? (
+                <Time value={u.last_login_at} relative />
+              ) : (
+                <span className="muted">Never</span>
+              )}
+            </td>
+            <td>
+              <Time value={u.created_at} />
+            </td>
+            <td className="actions">
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => navigate(`/admin/users/${u.id}`, { keepScroll: true })}
+                aria-label={`Manage ${u.name || u.email}`}
+              >
+                Manage
+              </button>
+            </td>
+          </tr>
         )}
-        {users.loading && !users.data && <Loading />}
-        {users.data && users.data.users.length === 0 && (
-          <EmptyState title="No users found">
-            {q ? 'Try another name or e-mail.' : 'Nobody has signed in yet.'}
-          </EmptyState>
-        )}
-        {users.data && users.data.users.length > 0 && (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.users.map((u) => (
-                  <tr key={u.id} aria-selected={u.id === selectedId}>
-                    <td>
-                      <div className="cell-title">{u.name || u.email}</div>
-                      <div className="cell-sub">{u.email}</div>
-                    </td>
-                    <td>
-                      <Badge tone={u.status === 'active' ? 'success' : 'danger'} dot>
-                        {u.status}
-                      </Badge>
-                    </td>
-                    <td>
-                      {u.last_login_at ? (
-                        <Time value={u.last_login_at} relative />
-                      ) : (
-                        <span className="muted">Never</span>
-                      )}
-                    </td>
-                    <td>
-                      <Time value={u.created_at} />
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-sm"
-                        onClick={() => navigate(`/admin/users/${u.id}`, { keepScroll: true })}
-                        aria-label={`Manage ${u.name || u.email}`}
-                      >
-                        Manage
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {users.data && (
-          <Pagination offset={offset} limit={LIMIT} total={users.data.total} onChange={setOffset} />
-        )}
-      </Card>
+      />
       <UserDrawer
         userId={selectedId}
         onClose={() => navigate('/admin/users', { keepScroll: true })}

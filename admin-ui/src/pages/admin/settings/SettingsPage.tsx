@@ -1,5 +1,6 @@
 /** Settings: content retention and retention periods, the retention job, and the legal holds in force. */
 import { useState } from 'react';
+import { holds } from '../../../api/holds.js';
 import { identity } from '../../../api/identity.js';
 import { type RetentionRun, settings } from '../../../api/settings.js';
 import { Alert, Badge, ErrorAlert, Loading } from '../../../components/Feedback.js';
@@ -25,7 +26,7 @@ const deletedText = (run: RetentionRun) =>
 
 function LegalHolds() {
   const [history, setHistory] = useState(false);
-  const holds = useResource(() => settings.legalHolds(!history), [history]);
+  const list = useResource(() => holds.list(!history), [history]);
   const teams = useResource(() => identity.teams(), []);
   const teamName = (id: string) => teams.data?.teams.find((t) => t.id === id)?.name ?? shortId(id);
   return (
@@ -33,10 +34,15 @@ function LegalHolds() {
       title="Legal holds"
       description="Users and teams whose content, usage events and sign-in history the retention job must not delete, and whose keys cannot be destroyed. Auditors place and release holds (compliance:export)."
       actions={
-        <label className="checkbox">
-          <input type="checkbox" checked={history} onChange={(e) => setHistory(e.target.checked)} />
-          <span className="checkbox-title">Include released holds</span>
-        </label>
+        <>
+          <label className="checkbox">
+            <input type="checkbox" checked={history} onChange={(e) => setHistory(e.target.checked)} />
+            <span className="checkbox-title">Include released holds</span>
+          </label>
+          <Link to="/audit/legal-holds" className="btn btn-sm">
+            Manage legal holds
+          </Link>
+        </>
       }
       labelledBy="holds-heading"
       flush
@@ -44,7 +50,7 @@ function LegalHolds() {
       <ResultsTable
         bare
         columns={HOLD_COLUMNS}
-        {...resourceRows(holds, (d) => d.holds)}
+        {...resourceRows(list, (d) => d.holds)}
         label="Legal holds"
         empty={{ title: history ? 'No legal hold was ever placed' : 'No legal hold is in force' }}
         renderRow={(h) => (
@@ -149,8 +155,8 @@ export function SettingsPage() {
         {current.data?.retention.content === 'full' && (
           <Alert tone="info" title="Content is being retained">
             Admins with break-glass access read it only with a recorded reason (content.read in the audit
-            log). Erase a person’s or a team’s content by destroying their key (POST
-            /api/v1/admin/content-keys/destroy).
+            log). Erase a person’s or a team’s content with “Erase content” in their user or team panel, which
+            destroys their content key.
           </Alert>
         )}
         <LegalHolds />
