@@ -9,6 +9,7 @@ import { type Companions, serve } from './serve.js';
 
 /** The OIDC connection name under which the appliance knows the development IdP. */
 export const DEV_CONNECTION = 'dev';
+const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 
 /**
  * `aila dev`: the real appliance on an embedded PostgreSQL (migrated at start), with a development
@@ -18,10 +19,22 @@ export async function dev(): Promise<void> {
   await serve({ prepare: startCompanions });
 }
 
+/**
+ * The URL the development appliance is reached at: `server.publicUrl`, or, while that is still the
+ * default, the loopback URL of the configured port (so `AILA_SERVER_PORT=9090` alone works).
+ */
+export function devPublicUrl(server: Config['server']): string {
+  const url = server.publicUrl.replace(/\/+$/, '');
+  if (url === DEFAULT_PUBLIC_URL && server.port !== 0 && server.port !== 8080) {
+    return `http://localhost:${server.port}`;
+  }
+  return url;
+}
+
 async function startCompanions(config: Config, runtime: Runtime, log: Logger): Promise<Companions> {
   if (runtime.production)
     fail(new Error('`aila dev` runs development-only parts and refuses NODE_ENV=production'));
-  const publicUrl = config.server.publicUrl.replace(/\/+$/, '');
+  const publicUrl = devPublicUrl(config.server);
   const clientSecret = randomBytes(24).toString('base64url');
   const idp = await startDevIdp({
     host: '127.0.0.1',
@@ -61,6 +74,7 @@ async function startCompanions(config: Config, runtime: Runtime, log: Logger): P
   return {
     config: {
       ...config,
+      server: { ...config.server, publicUrl },
       database: { ...config.database, migrateOnStart: true },
       // The gateway serves the simulated model unless backends are configured.
       gateway:
