@@ -19,7 +19,7 @@ import { requestContext } from './platform/http/request-context.js';
 import { securityHeaders } from './platform/http/security.js';
 import type { RotationTargets } from './secrets/index.js';
 import type { Metrics } from './telemetry/metrics.js';
-import { createWebModule, defaultDistDir } from './web/index.js';
+import { createWebModule, defaultDistDir, isServerPath } from './web/index.js';
 
 /** Everything the application needs from the outside, built by main.ts (or a test). */
 export interface AppDeps {
@@ -155,7 +155,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     oidcClientSecret: identity.setOidcClientSecret,
     backendApiKey: gateway.setBackendApiKey,
   });
-  app.use(identity.authenticate);
+  // The web UI's files and navigations need no principal: authenticating them would only let a
+  // page's asset request clear an expired session's cookie before the UI's next API call can report
+  // SESSION_EXPIRED.
+  app.use((req, res, next) => (isServerPath(req.path) ? identity.authenticate(req, res, next) : next()));
 
   const platform = routes.router();
   platform.get('/api/v1/version', 'public', (_req, res) => {

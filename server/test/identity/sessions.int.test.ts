@@ -86,9 +86,18 @@ describe('sessions', () => {
       .db('sessions')
       .where({ id: auth.session_id })
       .update({ last_seen_at: new Date(Date.now() - IDLE_MS - 1000) });
+    // The web UI's files and navigations leave the cookie alone, so the UI's next API call can
+    // still tell the user that the session expired.
+    for (const path of ['/assets/index.js', '/workspace/chat']) {
+      const page = await browser.fetch(path, { headers: { accept: 'text/html' } });
+      await page.arrayBuffer();
+      assert.equal(page.headers.getSetCookie().length, 0, `${path} sets no cookie`);
+    }
+    assert.equal(browser.cookies.has('__Host-aila_session'), true);
     const res = await browser.fetch('/api/v1/me');
     assert.equal(res.status, 401);
     assert.equal(await errorCode(res), 'SESSION_EXPIRED');
+    assert.equal(browser.cookies.has('__Host-aila_session'), false, 'the API clears the stale cookie');
     const ended = await sessionRow(auth.session_id);
     assert.equal(ended.end_reason, 'expired', 'kept as sign-in history, marked ended');
     assert.ok(ended.ended_at instanceof Date);
