@@ -3,7 +3,7 @@ import { AppError } from '../platform/errors.js';
 import { parseCookies } from './cookies.js';
 import type { ApiKeyService } from './keys/service.js';
 import type { Principal } from './principal.js';
-import { type Access, grantsOf, isAllowed, restrictToScopes } from './rbac.js';
+import { type Access, grantsOf, isAllowed, type Permission, restrictToScopes } from './rbac.js';
 import type { ScimTokenService } from './scim/tokens.js';
 import type { SessionService } from './sessions/service.js';
 import { API_KEY_PREFIX, SCIM_TOKEN_PREFIX, safeEqual } from './tokens.js';
@@ -46,6 +46,43 @@ async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principa
   };
 }
 
+/** The `aila_` API key of an `Authorization: Bearer` header value, else undefined. */
+export function bearerApiKey(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const secret = /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1];
+  return secret?.startsWith(API_KEY_PREFIX) ? secret : undefined;
+}
+
+/** The principal of an API key; AppError INVALID_API_KEY (401 with its challenge) when unusable. */
+async function apiKeyPrincipal(keys: ApiKeyService, secret: string): Promise<Principal> {
+  try {
+    return await fromApiKey(keys, secret);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_API_KEY') throw unauthenticated('INVALID_API_KEY');
+    throw err;
+  }
+}
+
+/** AppError FORBIDDEN unless the grants allow `access`. */
+function enforce(principal: Principal, access: Access): void {
+  if (!isAllowed(principal.grants, access)) {
+    throw new AppError('FORBIDDEN', `This requires the ${access} permission.`);
+  }
+}
+
+/**
+ * What {@link authenticate} then {@link authz} do for a request carrying an `aila_` API key (see
+ * {@link bearerApiKey}), for paths served outside Express: the key's principal, refused with the
+ * same errors (401 INVALID_API_KEY, 403 FORBIDDEN without `access`).
+ */
+export function apiKeyAuthorizer(keys: ApiKeyService) {
+  return async (secret: string, access: Permission): Promise<Principal> => {
+    const principal = await apiKeyPrincipal(keys, secret);
+    enforce(principal, access);
+    return principal;
+  };
+}
+
 /**
  * Identifies the caller on every request: `Authorization: Bearer aila_...` (RFC 6750 §2.1), else the
  * session cookie. A bad API key is refused at once; a stale session cookie is cleared and leaves the
@@ -72,13 +109,7 @@ export function authenticate(deps: {
       if (!match?.[1]?.startsWith(API_KEY_PREFIX)) {
         throw unauthenticated('INVALID_API_KEY', 'Use Authorization: Bearer with an aila_ API key.');
       }
-      try {
-        req.auth = await fromApiKey(keys, match[1]);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'INVALID_API_KEY')
-          throw unauthenticated('INVALID_API_KEY');
-        throw err;
-      }
+      req.auth = await apiKeyPrincipal(keys, match[1]);
       next();
       return;
     }
@@ -125,9 +156,7 @@ export function authz(access: Access): RequestHandler {
       if (!req.scim) throw new AppError('SCIM_TOKEN_INVALID', undefined, undefined, SCIM_CHALLENGE);
     } else if (access !== 'public') {
       if (!req.auth) throw unauthenticated(req.authProblem ?? 'UNAUTHENTICATED');
-      if (!isAllowed(req.auth.grants, access)) {
-        throw new AppError('FORBIDDEN', `This requires the ${access} permission.`);
-      }
+      enforce(req.auth, access);
     }
     next();
   };
