@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { LeanExchange, LeanRoutes } from '../platform/http/lean-routes.js';
 import { isPlainJson } from '../platform/http/lean-body.js';
+import type { LeanExchange, LeanRoutes } from '../platform/http/lean-routes.js';
 import { type InferenceContext, replicaPicker, serveInference } from './inference.js';
 import type { Caller } from './limits/limiter.js';
 import type { GatewayOp } from './operation.js';

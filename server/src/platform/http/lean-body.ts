@@ -33,7 +33,7 @@ const MALFORMED = new AppError('MALFORMED_JSON');
 const INCOMPLETE = new AppError('VALIDATION_FAILED', 'The request body was not received completely.');
 
 /** What body-parser's strict mode accepts: after whitespace, an object or an array. */
-const STRICT_START = /^[\x20\x09\x0a\x0d]*[{[]/;
+const STRICT_START = /^[ \t\n\r]*[{[]/;
 
 /**
  * Reads and parses a JSON body of at most `limit` bytes. An empty body is `{}`, and a request
