@@ -140,7 +140,7 @@ export async function serveInference(
   res: ServerResponse,
 ): Promise<void> {
   const { config, limiter, metrics } = ctx;
-  const { body, caller, log } = request;
+  const { body, caller } = request;
   const requested = body.model as string;
   const { served, subjects } = await resolveModel(ctx, caller, requested);
   let input: Buffer | undefined;
@@ -183,7 +183,9 @@ export async function serveInference(
       connectMs: config.timeouts.connectMs,
       maxAttempts: config.retry.maxAttempts,
       metrics,
-      log,
+      get log() {
+        return request.log;
+      },
     });
     call.backend = dispatched.backend.id;
     const upstream = dispatched.exchange.res;
@@ -194,7 +196,7 @@ export async function serveInference(
       await relayJson(call, dispatched, res, deadlines, config.maxResponseBytes, admission.headers);
     }
   } catch (err) {
-    await fail(call, res, log, err, admission.headers);
+    await fail(call, res, request.log, err, admission.headers);
   } finally {
     deadlines.clear();
   }

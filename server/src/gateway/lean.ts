@@ -42,7 +42,15 @@ export function declareLeanInference(lean: LeanRoutes, ctx: InferenceContext, gu
         const callerOf = await guard.authorize(req);
         const body = check(raw);
         const caller = callerOf();
-        await serveInference(ctx, op, path, pick, { body, id: request.id, log: request.log, caller }, res);
+        const inference = {
+          body,
+          id: request.id,
+          caller,
+          get log() {
+            return request.log;
+          },
+        };
+        await serveInference(ctx, op, path, pick, inference, res);
       },
     };
     lean.post(path, path, exchange);

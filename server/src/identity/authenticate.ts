@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../platform/errors.js';
 import { parseCookies } from './cookies.js';
+import type { ApiKeyAuthRow } from './keys/repository.js';
 import type { ApiKeyService } from './keys/service.js';
 import type { Principal } from './principal.js';
 import { type Access, grantsOf, isAllowed, type Permission, restrictToScopes } from './rbac.js';
@@ -33,17 +34,28 @@ const unauthenticated = (code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'INVALID_
 export const sessionTokenOf = (req: Request, cookieName: string) =>
   parseCookies(req.get('cookie')).get(cookieName) || undefined;
 
+/**
+ * Principals of API key rows. The key cache hands out the same row object until the key, its user
+ * or their roles change (a new row then), so a row's principal is derived once.
+ */
+const principals = new WeakMap<ApiKeyAuthRow, Principal>();
+
 async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principal> {
   const row = await keys.resolve(secret);
-  return {
-    userId: row.user_id,
-    email: row.email,
-    name: row.name,
-    roles: row.roles,
-    teams: row.teams,
-    grants: restrictToScopes(grantsOf(row.roles), row.scopes),
-    credential: { type: 'api_key', keyId: row.id, scopes: row.scopes },
-  };
+  let principal = principals.get(row);
+  if (principal === undefined) {
+    principal = {
+      userId: row.user_id,
+      email: row.email,
+      name: row.name,
+      roles: row.roles,
+      teams: row.teams,
+      grants: restrictToScopes(grantsOf(row.roles), row.scopes),
+      credential: { type: 'api_key', keyId: row.id, scopes: row.scopes },
+    };
+    principals.set(row, principal);
+  }
+  return principal;
 }
 
 /** The `aila_` API key of an `Authorization: Bearer` header value, else undefined. */

@@ -175,7 +175,13 @@ export class LeanRoutes {
     const started = process.hrtime.bigint();
     const id = requestIdOf(req.headers['x-request-id'] as string | undefined);
     const traceId = trace.getActiveSpan()?.spanContext().traceId;
-    const log = this.deps.log.child(traceId ? { requestId: id, traceId } : { requestId: id });
+    const bindings = traceId ? { requestId: id, traceId } : { requestId: id };
+    // The child logger only when something logs with it: most requests log their one line only.
+    let child: Logger | undefined;
+    const logOf = () => {
+      child ??= this.deps.log.child(bindings);
+      return child;
+    };
     for (const [name, value] of this.#pairs) res.setHeader(name, value);
     res.setHeader('x-request-id', id);
     if (this.deps.health.isDraining) res.setHeader('connection', 'close');
@@ -186,6 +192,7 @@ export class LeanRoutes {
       this.deps.metrics.httpDuration.observe(labels, seconds);
       const aborted = !res.writableFinished;
       const line = {
+        ...bindings,
         method: 'POST',
         path,
         route,
@@ -194,14 +201,25 @@ export class LeanRoutes {
         bytesIn: Number(req.headers['content-length'] ?? 0),
         aborted,
       };
-      if (res.statusCode >= 500) log.error(line, 'request failed');
-      else log.info(line, aborted ? 'request aborted' : 'request completed');
+      if (res.statusCode >= 500) this.deps.log.error(line, 'request failed');
+      else this.deps.log.info(line, aborted ? 'request aborted' : 'request completed');
     });
-    const request: LeanRequest = { id, log, body: () => readJsonBody(req, this.#bodyLimit) };
-    const context = traceId ? { requestId: id, traceId, log } : { requestId: id, log };
+    const request: LeanRequest = {
+      id,
+      get log() {
+        return logOf();
+      },
+      body: () => readJsonBody(req, this.#bodyLimit),
+    };
+    const context = {
+      ...bindings,
+      get log() {
+        return logOf();
+      },
+    };
     runWithContext(context, () =>
       exchange.handle(req, res, request).catch((err: unknown) => {
-        const error = logError(log, err, asAppError(err));
+        const error = logError(logOf(), err, asAppError(err));
         if (res.headersSent) {
           res.destroy();
           return;
