@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+
+/** Connections of their own for taking and freeing stream slots. */
+const SLOT_CONNECTIONS = 2;
 
 /** A subject with a concurrent-stream limit. */
 export interface StreamLimit {
@@ -16,7 +20,8 @@ export type SlotResult = { ok: true; release: () => void } | { ok: false; subjec
  * `gateway_stream_slots`, counted and inserted under a per-subject advisory transaction lock so two
  * replicas cannot both take the last slot, in one statement (`gateway_take_stream_slot`, one round
  * trip). This replica renews the expiry of its own rows; rows of a replica that died expire after
- * `ttlMs`.
+ * `ttlMs`. Taking and freeing slots, once per stream each, run as prepared statements on a few
+ * connections of their own (queued per connection by `pg`), not through the query builder and pool.
  */
 export class StreamSlots {
   readonly replicaId = randomUUID();
@@ -32,10 +37,17 @@ export class StreamSlots {
     const streamId = randomUUID();
     // Locks in a fixed order, so concurrent acquisitions for overlapping subjects cannot deadlock.
     const sorted = [...limits].sort((a, b) => (a.subject < b.subject ? -1 : 1));
-    const { rows } = await this.db.raw<{ rows: Array<{ refused: number }> }>(
-      'select gateway_take_stream_slot(?, ?, ?::text[], ?::integer[], ?) as refused',
-      [streamId, this.replicaId, sorted.map((l) => l.subject), sorted.map((l) => l.limit), this.ttlMs],
-    );
+    const { rows } = await this.#query<{ refused: number }>({
+      name: 'aila_take_stream_slot',
+      text: 'select gateway_take_stream_slot($1, $2, $3::text[], $4::integer[], $5) as refused',
+      values: [
+        streamId,
+        this.replicaId,
+        sorted.map((l) => l.subject),
+        sorted.map((l) => l.limit),
+        this.ttlMs,
+      ],
+    });
     const refused = sorted[(rows[0]?.refused ?? 0) - 1];
     if (refused) return { ok: false, ...refused };
     this.live.add(streamId);
@@ -46,12 +58,61 @@ export class StreamSlots {
         if (released) return;
         released = true;
         this.live.delete(streamId);
-        this.db('gateway_stream_slots')
-          .where({ stream_id: streamId })
-          .delete()
-          .catch((err: unknown) => this.log.warn({ err }, 'cannot free a stream slot: it will expire'));
+        this.#query({
+          name: 'aila_free_stream_slot',
+          text: 'delete from gateway_stream_slots where stream_id = $1',
+          values: [streamId],
+        }).catch((err: unknown) => this.log.warn({ err }, 'cannot free a stream slot: it will expire'));
       },
     };
+  }
+
+  /** Own connections, used in turn; a slot is empty while its connection is being opened. */
+  readonly #connections: Array<Promise<pg.Client> | undefined> = new Array(SLOT_CONNECTIONS).fill(undefined);
+  #turn = 0;
+  #closed = false;
+
+  async #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    config: pg.QueryConfig,
+  ): Promise<pg.QueryResult<R>> {
+    if (this.#closed) throw new Error('stream slots are closed');
+    const index = this.#turn++ % SLOT_CONNECTIONS;
+    let opening = this.#connections[index];
+    if (opening === undefined) {
+      opening = this.db.client.acquireRawConnection() as Promise<pg.Client>;
+      this.#connections[index] = opening;
+      opening.then(
+        (client) => {
+          // A connection that breaks must not crash the process; the next statement opens another.
+          client.on('error', (err) => {
+            this.log.warn({ err }, 'stream slot connection lost');
+            this.#drop(index, opening as Promise<pg.Client>);
+          });
+        },
+        () => this.#drop(index, opening as Promise<pg.Client>),
+      );
+    }
+    const client = await opening;
+    try {
+      return await client.query<R>(config);
+    } catch (err) {
+      // Broken or not, the connection is replaced: statements never leave it in a transaction.
+      this.#drop(index, opening);
+      throw err;
+    }
+  }
+
+  #drop(index: number, connection: Promise<pg.Client>): void {
+    if (this.#connections[index] !== connection) return;
+    this.#connections[index] = undefined;
+    connection.then((c) => c.end()).catch(() => undefined);
+  }
+
+  /** Closes the connections (after the last stream ended). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const open = this.#connections.splice(0);
+    await Promise.all(open.map((c) => c?.then((client) => client.end()).catch(() => undefined)));
   }
 
   /** Extends the expiry of this replica's running streams; drops expired rows of any replica. */
