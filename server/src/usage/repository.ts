@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../platform/db/knex.js';
 import type { UsageEvent, UsageQuery, UsageRow, UsageTotals } from './types.js';
 
@@ -8,7 +9,7 @@ export const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 export async function insertEvents(db: Db, events: readonly UsageEvent[]): Promise<void> {
   // One array per column (15 parameters, whatever the batch size): far cheaper to build and bind
   // than a multi-row VALUES list of 15 parameters per event.
-  await db.raw(INSERT_EVENTS, [
+  const columns = [
     events.map((e) => e.id),
     events.map((e) => e.requestId),
     events.map((e) => e.startedAt),
@@ -24,7 +25,9 @@ export async function insertEvents(db: Db, events: readonly UsageEvent[]): Promi
     events.map((e) => e.status),
     events.map((e) => e.latencyMs),
     events.map((e) => e.ttftMs),
-  ]);
+  ];
+  // pg binds arrays with null items as SQL arrays with NULL; knex's types only lack the null.
+  await db.raw(INSERT_EVENTS, columns as Knex.RawBinding[]);
 }
 
 const INSERT_EVENTS = `insert into usage_events (id, request_id, started_at, user_id, team_id, api_key_id, op,
