@@ -69,37 +69,47 @@ export class StreamSlots {
 
   /** Own connections, used in turn; a slot is empty while its connection is being opened. */
   readonly #connections: Array<Promise<pg.Client> | undefined> = new Array(SLOT_CONNECTIONS).fill(undefined);
+  /** The last statement queued on each connection: one runs at a time on a connection. */
+  readonly #tails: Array<Promise<unknown>> = new Array(SLOT_CONNECTIONS).fill(Promise.resolve());
   #turn = 0;
   #closed = false;
 
-  async #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     config: pg.QueryConfig,
   ): Promise<pg.QueryResult<R>> {
-    if (this.#closed) throw new Error('stream slots are closed');
     const index = this.#turn++ % SLOT_CONNECTIONS;
-    let opening = this.#connections[index];
-    if (opening === undefined) {
-      opening = this.db.client.acquireRawConnection() as Promise<pg.Client>;
-      this.#connections[index] = opening;
-      opening.then(
-        (client) => {
-          // A connection that breaks must not crash the process; the next statement opens another.
-          client.on('error', (err) => {
-            this.log.warn({ err }, 'stream slot connection lost');
-            this.#drop(index, opening as Promise<pg.Client>);
-          });
-        },
-        () => this.#drop(index, opening as Promise<pg.Client>),
-      );
-    }
-    const client = await opening;
-    try {
-      return await client.query<R>(config);
-    } catch (err) {
-      // Broken or not, the connection is replaced: statements never leave it in a transaction.
-      this.#drop(index, opening);
-      throw err;
-    }
+    const run = (this.#tails[index] as Promise<unknown>).then(async () => {
+      if (this.#closed) throw new Error('stream slots are closed');
+      const opening = this.#open(index);
+      const client = await opening;
+      try {
+        return await client.query<R>(config);
+      } catch (err) {
+        // Broken or not, the connection is replaced: statements never leave it in a transaction.
+        this.#drop(index, opening);
+        throw err;
+      }
+    });
+    this.#tails[index] = run.catch(() => undefined);
+    return run;
+  }
+
+  #open(index: number): Promise<pg.Client> {
+    const open = this.#connections[index];
+    if (open !== undefined) return open;
+    const opening = this.db.client.acquireRawConnection() as Promise<pg.Client>;
+    this.#connections[index] = opening;
+    opening.then(
+      (client) => {
+        // A connection that breaks must not crash the process; the next statement opens another.
+        client.on('error', (err) => {
+          this.log.warn({ err }, 'stream slot connection lost');
+          this.#drop(index, opening);
+        });
+      },
+      () => this.#drop(index, opening),
+    );
+    return opening;
   }
 
   #drop(index: number, connection: Promise<pg.Client>): void {
@@ -108,9 +118,10 @@ export class StreamSlots {
     connection.then((c) => c.end()).catch(() => undefined);
   }
 
-  /** Closes the connections (after the last stream ended). */
+  /** Closes the connections once the statements queued on them ran (after the last stream ended). */
   async close(): Promise<void> {
     this.#closed = true;
+    await Promise.all(this.#tails);
     const open = this.#connections.splice(0);
     await Promise.all(open.map((c) => c?.then((client) => client.end()).catch(() => undefined)));
   }
