@@ -57,11 +57,14 @@ describe('gateway: the lean path answers as the Express path does', () => {
     await database.drop();
   });
 
-  /** The same request on both paths. */
-  const both = async (path: string, init: RequestInit) =>
-    Promise.all([lean.fetchAs(caller, path, init), express.fetchAs(caller, path, init)]).then((r) =>
-      Promise.all(r.map(answer)),
-    );
+  /** The same request on both paths: the lean answer, then Express's. */
+  const both = async (path: string, init: RequestInit) => {
+    const [viaLean, viaExpress] = await Promise.all([
+      lean.fetchAs(caller, path, init).then(answer),
+      express.fetchAs(caller, path, init).then(answer),
+    ]);
+    return [viaLean, viaExpress] as const;
+  };
 
   const chat = JSON.stringify({
     model: MODEL,
