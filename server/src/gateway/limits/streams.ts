@@ -3,8 +3,16 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
-/** Connections of their own for taking and freeing stream slots. */
-const SLOT_CONNECTIONS = 2;
+/** Most connections of their own for taking and freeing stream slots (opened as they are needed). */
+const SLOT_CONNECTIONS = 4;
+
+/** One of them: its statements run one after another. */
+interface SlotConnection {
+  client: Promise<pg.Client>;
+  /** Statements queued or running on it. */
+  waiting: number;
+  tail: Promise<unknown>;
+}
 
 /** A subject with a concurrent-stream limit. */
 export interface StreamLimit {
@@ -20,8 +28,9 @@ export type SlotResult = { ok: true; release: () => void } | { ok: false; subjec
  * `gateway_stream_slots`, counted and inserted under a per-subject advisory transaction lock so two
  * replicas cannot both take the last slot, in one statement (`gateway_take_stream_slot`, one round
  * trip). This replica renews the expiry of its own rows; rows of a replica that died expire after
- * `ttlMs`. Taking and freeing slots, once per stream each, run as prepared statements on a few
- * connections of their own (queued per connection by `pg`), not through the query builder and pool.
+ * `ttlMs`. Slots are taken with a prepared statement on a few connections of their own, not through
+ * the query builder and pool; the slots of ended streams are deleted together, one statement at a
+ * time.
  */
 export class StreamSlots {
   readonly replicaId = randomUUID();
@@ -58,72 +67,108 @@ export class StreamSlots {
         if (released) return;
         released = true;
         this.live.delete(streamId);
-        this.#query({
-          name: 'aila_free_stream_slot',
-          text: 'delete from gateway_stream_slots where stream_id = $1',
-          values: [streamId],
-        }).catch((err: unknown) => this.log.warn({ err }, 'cannot free a stream slot: it will expire'));
+        this.#freeing.push(streamId);
+        this.#scheduleFree();
       },
     };
   }
 
-  /** Own connections, used in turn; a slot is empty while its connection is being opened. */
-  readonly #connections: Array<Promise<pg.Client> | undefined> = new Array(SLOT_CONNECTIONS).fill(undefined);
-  /** The last statement queued on each connection: one runs at a time on a connection. */
-  readonly #tails: Array<Promise<unknown>> = new Array(SLOT_CONNECTIONS).fill(Promise.resolve());
-  #turn = 0;
+  /** Slots ended and not yet deleted; deleted together, one statement while another runs. */
+  #freeing: string[] = [];
+  #flushing: Promise<void> | undefined;
+
+  #scheduleFree(): void {
+    if (this.#flushing) return;
+    this.#flushing = this.#free().finally(() => {
+      this.#flushing = undefined;
+      if (this.#freeing.length > 0) this.#scheduleFree();
+    });
+  }
+
+  async #free(): Promise<void> {
+    while (this.#freeing.length > 0) {
+      const ids = this.#freeing;
+      this.#freeing = [];
+      await this.#query({
+        name: 'aila_free_stream_slots',
+        text: 'delete from gateway_stream_slots where stream_id = any($1::uuid[])',
+        values: [ids],
+      }).catch((err: unknown) =>
+        this.log.warn({ err, streams: ids.length }, 'cannot free stream slots: they will expire'),
+      );
+    }
+  }
+
+  /** Own connections; each runs one statement at a time, the next ones wait on it. */
+  readonly #connections: SlotConnection[] = [];
   #closed = false;
 
   #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     config: pg.QueryConfig,
   ): Promise<pg.QueryResult<R>> {
-    const index = this.#turn++ % SLOT_CONNECTIONS;
-    const run = (this.#tails[index] as Promise<unknown>).then(async () => {
-      if (this.#closed) throw new Error('stream slots are closed');
-      const opening = this.#open(index);
-      const client = await opening;
-      try {
-        return await client.query<R>(config);
-      } catch (err) {
-        // Broken or not, the connection is replaced: statements never leave it in a transaction.
-        this.#drop(index, opening);
-        throw err;
-      }
-    });
-    this.#tails[index] = run.catch(() => undefined);
+    // The least busy connection; another one when every connection is busy (up to the maximum).
+    let conn = this.#connections.reduce<SlotConnection | undefined>(
+      (best, c) => (best === undefined || c.waiting < best.waiting ? c : best),
+      undefined,
+    );
+    if (conn === undefined || (conn.waiting > 0 && this.#connections.length < SLOT_CONNECTIONS)) {
+      conn = this.#open();
+    }
+    const used = conn;
+    used.waiting += 1;
+    const run = used.tail
+      .then(async () => {
+        if (this.#closed) throw new Error('stream slots are closed');
+        const client = await used.client;
+        try {
+          return await client.query<R>(config);
+        } catch (err) {
+          // Broken or not, the connection is replaced: statements never leave it in a transaction.
+          this.#drop(used);
+          throw err;
+        }
+      })
+      .finally(() => {
+        used.waiting -= 1;
+      });
+    used.tail = run.catch(() => undefined);
     return run;
   }
 
-  #open(index: number): Promise<pg.Client> {
-    const open = this.#connections[index];
-    if (open !== undefined) return open;
-    const opening = this.db.client.acquireRawConnection() as Promise<pg.Client>;
-    this.#connections[index] = opening;
-    opening.then(
+  #open(): SlotConnection {
+    const conn: SlotConnection = {
+      client: this.db.client.acquireRawConnection() as Promise<pg.Client>,
+      waiting: 0,
+      tail: Promise.resolve(),
+    };
+    this.#connections.push(conn);
+    conn.client.then(
       (client) => {
         // A connection that breaks must not crash the process; the next statement opens another.
         client.on('error', (err) => {
           this.log.warn({ err }, 'stream slot connection lost');
-          this.#drop(index, opening);
+          this.#drop(conn);
         });
       },
-      () => this.#drop(index, opening),
+      () => this.#drop(conn),
     );
-    return opening;
+    return conn;
   }
 
-  #drop(index: number, connection: Promise<pg.Client>): void {
-    if (this.#connections[index] !== connection) return;
-    this.#connections[index] = undefined;
-    connection.then((c) => c.end()).catch(() => undefined);
+  #drop(conn: SlotConnection): void {
+    const at = this.#connections.indexOf(conn);
+    if (at < 0) return;
+    this.#connections.splice(at, 1);
+    conn.client.then((c) => c.end()).catch(() => undefined);
   }
 
-  /** Closes the connections once the statements queued on them ran (after the last stream ended). */
+  /** Deletes the slots of ended streams, then closes the connections. */
   async close(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
     this.#closed = true;
-    await Promise.all(this.#tails);
     const open = this.#connections.splice(0);
-    await Promise.all(open.map((c) => c?.then((client) => client.end()).catch(() => undefined)));
+    await Promise.all(open.map((c) => c.tail));
+    await Promise.all(open.map((c) => c.client.then((client) => client.end()).catch(() => undefined)));
   }
 
   /** Extends the expiry of this replica's running streams; drops expired rows of any replica. */
