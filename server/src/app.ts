@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { exportCaller, gatewayCaller, readScopeOf } from './access.js';
+import { exportCaller, gatewayCaller, leanGatewayGuard, readScopeOf } from './access.js';
 import { createAssistantModule } from './assistant/index.js';
 import { createAuditModule } from './audit/index.js';
 import { createComplianceModule } from './compliance/index.js';
@@ -168,8 +168,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   evidence.declarePublicRoutes(evidenceRoutes);
   evidence.declareReceiptRoutes(evidenceRoutes, readScopeOf('receipts:read'));
   evidence.declareAuditRoutes(evidenceRoutes, readScopeOf('audit:read'));
-  const lean = new LeanRoutes({ log, metrics, health, security });
+  const lean = new LeanRoutes({
+    log,
+    metrics,
+    health,
+    security,
+    jsonBodyLimit: config.server.jsonBodyLimit,
+  });
   evidence.declareLeanRoutes(lean);
+  gateway.declareLeanRoutes(lean, leanGatewayGuard(identity.authorizeApiKey));
   const dataRoutes = routes.router();
   content.declareRoutes(dataRoutes);
   retention.declareRoutes(dataRoutes);

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AuditService } from '../audit/index.js';
 import type { Health } from '../platform/health.js';
+import type { LeanRoutes } from '../platform/http/lean-routes.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { createUsageModule, type UsageModule } from '../usage/index.js';
 import { type DnsResolver, systemResolver } from './backends/discovery.js';
@@ -10,6 +11,7 @@ import { BackendManager } from './backends/manager.js';
 import type { GatewayConfig } from './config-schema.js';
 import type { InferenceContext } from './inference.js';
 import { InternalGateway } from './internal.js';
+import { declareLeanInference, type LeanGuard } from './lean.js';
 import { quotaAdminRouter } from './limits/admin-router.js';
 import { type Caller, Limiter } from './limits/limiter.js';
 import { QuotaService } from './limits/quota-service.js';
@@ -23,6 +25,7 @@ export type { BackendView } from './backends/backend.js';
 export type { DnsResolver } from './backends/discovery.js';
 export { BackendConfig, GatewayConfig, UsageConfig } from './config-schema.js';
 export type { InternalGateway, InternalRequest, InternalResult } from './internal.js';
+export type { LeanGuard } from './lean.js';
 export type { Caller } from './limits/limiter.js';
 export type { QuotaService } from './limits/quota-service.js';
 export type { CatalogModel } from './model-catalog.js';
@@ -68,6 +71,11 @@ export interface GatewayDeps {
 export interface GatewayModule {
   /** `/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`, `/v1/models`: mount at the root. */
   router: Router;
+  /**
+   * Also serves `/v1/chat/completions`, `/v1/completions` and `/v1/embeddings` on the lean path for
+   * the requests `guard` accepts (the others still reach `router`).
+   */
+  declareLeanRoutes(lean: LeanRoutes, guard: LeanGuard): void;
   /** Backends admin API: mount under `/api/v1/admin/backends` behind backends:manage. */
   adminRouter: Router;
   /** Models admin API: mount under `/api/v1/admin/models` behind backends:manage. */
@@ -152,6 +160,7 @@ export async function createGatewayModule(deps: GatewayDeps): Promise<GatewayMod
   };
   return {
     router: gatewayRouter(ctx, service, deps.guard),
+    declareLeanRoutes: (lean, guard) => declareLeanInference(lean, ctx, guard),
     adminRouter: backendsAdminRouter(service, deps.caller),
     modelsRouter: modelsAdminRouter(() =>
       modelCatalog({ db: deps.db, config, backends: service.backends(), usage }),

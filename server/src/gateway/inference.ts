@@ -1,4 +1,6 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { CanonicalizationError, canonicalBytes } from '../evidence/core/jcs.js';
 import { AppError } from '../platform/errors.js';
 import type { Backend } from './backends/backend.js';
@@ -48,7 +50,13 @@ export const promptChars = (body: Record<string, unknown>) =>
   JSON.stringify(body.messages ?? body.prompt ?? body.input ?? '').length;
 
 /** Ends a call that failed or was cancelled before a response could be relayed. */
-async function fail(call: Call, res: Response, err: unknown, headers: Record<string, string>): Promise<void> {
+async function fail(
+  call: Call,
+  res: ServerResponse,
+  log: Logger,
+  err: unknown,
+  headers: Record<string, string>,
+): Promise<void> {
   if (call.isEnded) throw err;
   if (call.cancelled || (err instanceof UpstreamError && err.kind === 'cancelled')) {
     await call.end('cancelled', NOTHING_WRITTEN);
@@ -61,7 +69,7 @@ async function fail(call: Call, res: Response, err: unknown, headers: Record<str
         ? upstreamAppError(err)
         : new AppError('INTERNAL');
   if (!(err instanceof AppError) && !(err instanceof UpstreamError))
-    res.req.log.error({ err }, 'gateway call failed');
+    log.error({ err }, 'gateway call failed');
   if (res.headersSent) {
     await call.end('error', NOTHING_WRITTEN);
     res.destroy();
@@ -108,75 +116,104 @@ export async function resolveModel(
   return { served, subjects };
 }
 
-/**
- * `POST` handler of one OpenAI-compatible inference endpoint: model and alias resolution, plan
- * checks, limits, replica selection with retries, relay (JSON or SSE), receipt, usage.
- */
-export function inferenceHandler(ctx: InferenceContext, op: GatewayOp, path: string): RequestHandler {
-  const { config, limiter, metrics } = ctx;
-  const pick = replicaPicker(ctx);
+/** One inference request, whichever HTTP path (Express or the lean one) received it. */
+export interface InferenceRequest {
+  /** The request body, validated against the endpoint's schema. */
+  body: Record<string, unknown>;
+  /** The request id (UUID). */
+  id: string;
+  log: Logger;
+  caller: Caller;
+}
 
+/**
+ * Serves one OpenAI-compatible inference request: model and alias resolution, plan checks, limits,
+ * replica selection with retries, relay (JSON or SSE), receipt, usage. Throws an AppError when it
+ * fails before a call was admitted (the error handler answers it).
+ */
+export async function serveInference(
+  ctx: InferenceContext,
+  op: GatewayOp,
+  path: string,
+  pick: ReturnType<typeof replicaPicker>,
+  request: InferenceRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const { config, limiter, metrics } = ctx;
+  const { body, caller } = request;
+  const requested = body.model as string;
+  const { served, subjects } = await resolveModel(ctx, caller, requested);
+  let input: Buffer | undefined;
+  if (ctx.callDeps.evidence) {
+    try {
+      input = canonicalBytes(body); // EVIDENCE.md §1: input_hash = SHA-256 of JCS (RFC 8785) of the body.
+    } catch (err) {
+      if (!(err instanceof CanonicalizationError)) throw err;
+      throw new AppError('VALIDATION_FAILED', `The request body cannot be canonicalized: ${err.message}.`);
+    }
+  }
+  const retention = ctx.callDeps.retention;
+  const retained =
+    input !== undefined && retention !== undefined && (await retention.content.mode()) === 'full';
+  const stream = op !== 'embeddings' && body.stream === true;
+  const admission = await limiter.admit(subjects, stream).catch((err: unknown) => {
+    if (err instanceof AppError && err.status === 429) {
+      metrics.requests.inc({ model: requested, backend: '', status: 'rate_limited' });
+    }
+    throw err;
+  });
+
+  const call = new Call(ctx.callDeps, op, request.id, caller, requested, admission, () => promptChars(body));
+  if (input !== undefined) call.inputHash = sha256(input);
+  if (retained && input !== undefined) call.retained = { input, maxOutputBytes: config.maxResponseBytes };
+  res.once('close', () => {
+    if (!res.writableFinished) call.controller.abort(new UpstreamError('cancelled', 'the client went away'));
+  });
+  const includeUsage = stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
+  const key = op === 'embeddings' ? undefined : affinityKey(body, config.routing.affinityPrefixChars);
+  const deadlines = new Deadlines(call.controller, config.timeouts);
+  try {
+    const dispatched = await dispatch({
+      pick: (exclude) => pick(served, key, exclude),
+      path,
+      body: upstreamBody(body, served, stream),
+      headers: { 'x-request-id': request.id, accept: stream ? 'text/event-stream' : 'application/json' },
+      signal: call.controller.signal,
+      deadlines,
+      connectMs: config.timeouts.connectMs,
+      maxAttempts: config.retry.maxAttempts,
+      metrics,
+      get log() {
+        return request.log;
+      },
+    });
+    call.backend = dispatched.backend.id;
+    const upstream = dispatched.exchange.res;
+    const sse = (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
+    if (stream && sse && upstream.statusCode === 200) {
+      await relayStream(call, dispatched, res, deadlines, includeUsage, admission.headers);
+    } else {
+      await relayJson(call, dispatched, res, deadlines, config.maxResponseBytes, admission.headers);
+    }
+  } catch (err) {
+    await fail(call, res, request.log, err, admission.headers);
+  } finally {
+    deadlines.clear();
+  }
+}
+
+/** Express `POST` handler of one OpenAI-compatible inference endpoint (after guard and validation). */
+export function inferenceHandler(ctx: InferenceContext, op: GatewayOp, path: string): RequestHandler {
+  const pick = replicaPicker(ctx);
   return async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const requested = body.model as string;
-    const caller = ctx.caller(req);
-    const { served, subjects } = await resolveModel(ctx, caller, requested);
-    let input: Buffer | undefined;
-    if (ctx.callDeps.evidence) {
-      try {
-        input = canonicalBytes(body); // EVIDENCE.md §1: input_hash = SHA-256 of JCS (RFC 8785) of the body.
-      } catch (err) {
-        if (!(err instanceof CanonicalizationError)) throw err;
-        throw new AppError('VALIDATION_FAILED', `The request body cannot be canonicalized: ${err.message}.`);
-      }
-    }
-    const retention = ctx.callDeps.retention;
-    const retained =
-      input !== undefined && retention !== undefined && (await retention.content.mode()) === 'full';
-    const stream = op !== 'embeddings' && body.stream === true;
-    const admission = await limiter.admit(subjects, stream).catch((err: unknown) => {
-      if (err instanceof AppError && err.status === 429) {
-        metrics.requests.inc({ model: requested, backend: '', status: 'rate_limited' });
-      }
-      throw err;
-    });
-
-    const call = new Call(ctx.callDeps, op, req.id, caller, requested, admission, () => promptChars(body));
-    if (input !== undefined) call.inputHash = sha256(input);
-    if (retained && input !== undefined) call.retained = { input, maxOutputBytes: config.maxResponseBytes };
-    res.once('close', () => {
-      if (!res.writableFinished)
-        call.controller.abort(new UpstreamError('cancelled', 'the client went away'));
-    });
-    const includeUsage =
-      stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
-    const key = op === 'embeddings' ? undefined : affinityKey(body, config.routing.affinityPrefixChars);
-    const deadlines = new Deadlines(call.controller, config.timeouts);
-    try {
-      const dispatched = await dispatch({
-        pick: (exclude) => pick(served, key, exclude),
-        path,
-        body: upstreamBody(body, served, stream),
-        headers: { 'x-request-id': req.id, accept: stream ? 'text/event-stream' : 'application/json' },
-        signal: call.controller.signal,
-        deadlines,
-        connectMs: config.timeouts.connectMs,
-        maxAttempts: config.retry.maxAttempts,
-        metrics,
-        log: req.log,
-      });
-      call.backend = dispatched.backend.id;
-      const upstream = dispatched.exchange.res;
-      const sse = (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
-      if (stream && sse && upstream.statusCode === 200) {
-        await relayStream(call, dispatched, res, deadlines, includeUsage, admission.headers);
-      } else {
-        await relayJson(call, dispatched, res, deadlines, config.maxResponseBytes, admission.headers);
-      }
-    } catch (err) {
-      await fail(call, res, err, admission.headers);
-    } finally {
-      deadlines.clear();
-    }
+    await serveInference(
+      ctx,
+      op,
+      path,
+      pick,
+      { body, id: req.id, log: req.log, caller: ctx.caller(req) },
+      res,
+    );
   };
 }

@@ -62,10 +62,9 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
  * Validates an OpenAI request body; failures become one VALIDATION_FAILED error whose message names
  * every problem (the OpenAI error shape has no details list).
  */
-export function validateOpenAi(schema: TSchema): RequestHandler {
+export function checkOpenAi(schema: TSchema): (body: unknown) => Record<string, unknown> {
   const check: ValidateFunction = ajv.compile(schema);
-  return (req, _res, next) => {
-    const body: unknown = req.body;
+  return (body) => {
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new AppError(
         'VALIDATION_FAILED',
@@ -79,6 +78,15 @@ export function validateOpenAi(schema: TSchema): RequestHandler {
       ];
       throw new AppError('VALIDATION_FAILED', `Invalid request: ${text.join('; ')}.`, problems);
     }
+    return body as Record<string, unknown>;
+  };
+}
+
+/** {@link checkOpenAi} as Express middleware on `req.body`. */
+export function validateOpenAi(schema: TSchema): RequestHandler {
+  const check = checkOpenAi(schema);
+  return (req, _res, next) => {
+    check(req.body);
     next();
   };
 }

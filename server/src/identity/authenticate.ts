@@ -1,9 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../platform/errors.js';
 import { parseCookies } from './cookies.js';
+import type { ApiKeyAuthRow } from './keys/repository.js';
 import type { ApiKeyService } from './keys/service.js';
 import type { Principal } from './principal.js';
-import { type Access, grantsOf, isAllowed, restrictToScopes } from './rbac.js';
+import { type Access, grantsOf, isAllowed, type Permission, restrictToScopes } from './rbac.js';
 import type { ScimTokenService } from './scim/tokens.js';
 import type { SessionService } from './sessions/service.js';
 import { API_KEY_PREFIX, SCIM_TOKEN_PREFIX, safeEqual } from './tokens.js';
@@ -33,16 +34,64 @@ const unauthenticated = (code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'INVALID_
 export const sessionTokenOf = (req: Request, cookieName: string) =>
   parseCookies(req.get('cookie')).get(cookieName) || undefined;
 
+/**
+ * Principals of API key rows. The key cache hands out the same row object until the key, its user
+ * or their roles change (a new row then), so a row's principal is derived once.
+ */
+const principals = new WeakMap<ApiKeyAuthRow, Principal>();
+
 async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principal> {
   const row = await keys.resolve(secret);
-  return {
-    userId: row.user_id,
-    email: row.email,
-    name: row.name,
-    roles: row.roles,
-    teams: row.teams,
-    grants: restrictToScopes(grantsOf(row.roles), row.scopes),
-    credential: { type: 'api_key', keyId: row.id, scopes: row.scopes },
+  let principal = principals.get(row);
+  if (principal === undefined) {
+    principal = {
+      userId: row.user_id,
+      email: row.email,
+      name: row.name,
+      roles: row.roles,
+      teams: row.teams,
+      grants: restrictToScopes(grantsOf(row.roles), row.scopes),
+      credential: { type: 'api_key', keyId: row.id, scopes: row.scopes },
+    };
+    principals.set(row, principal);
+  }
+  return principal;
+}
+
+/** The `aila_` API key of an `Authorization: Bearer` header value, else undefined. */
+export function bearerApiKey(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const secret = /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1];
+  return secret?.startsWith(API_KEY_PREFIX) ? secret : undefined;
+}
+
+/** The principal of an API key; AppError INVALID_API_KEY (401 with its challenge) when unusable. */
+async function apiKeyPrincipal(keys: ApiKeyService, secret: string): Promise<Principal> {
+  try {
+    return await fromApiKey(keys, secret);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_API_KEY') throw unauthenticated('INVALID_API_KEY');
+    throw err;
+  }
+}
+
+/** AppError FORBIDDEN unless the grants allow `access`. */
+function enforce(principal: Principal, access: Access): void {
+  if (!isAllowed(principal.grants, access)) {
+    throw new AppError('FORBIDDEN', `This requires the ${access} permission.`);
+  }
+}
+
+/**
+ * What {@link authenticate} then {@link authz} do for a request carrying an `aila_` API key (see
+ * {@link bearerApiKey}), for paths served outside Express: the key's principal, refused with the
+ * same errors (401 INVALID_API_KEY, 403 FORBIDDEN without `access`).
+ */
+export function apiKeyAuthorizer(keys: ApiKeyService) {
+  return async (secret: string, access: Permission): Promise<Principal> => {
+    const principal = await apiKeyPrincipal(keys, secret);
+    enforce(principal, access);
+    return principal;
   };
 }
 
@@ -72,13 +121,7 @@ export function authenticate(deps: {
       if (!match?.[1]?.startsWith(API_KEY_PREFIX)) {
         throw unauthenticated('INVALID_API_KEY', 'Use Authorization: Bearer with an aila_ API key.');
       }
-      try {
-        req.auth = await fromApiKey(keys, match[1]);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'INVALID_API_KEY')
-          throw unauthenticated('INVALID_API_KEY');
-        throw err;
-      }
+      req.auth = await apiKeyPrincipal(keys, match[1]);
       next();
       return;
     }
@@ -125,9 +168,7 @@ export function authz(access: Access): RequestHandler {
       if (!req.scim) throw new AppError('SCIM_TOKEN_INVALID', undefined, undefined, SCIM_CHALLENGE);
     } else if (access !== 'public') {
       if (!req.auth) throw unauthenticated(req.authProblem ?? 'UNAUTHENTICATED');
-      if (!isAllowed(req.auth.grants, access)) {
-        throw new AppError('FORBIDDEN', `This requires the ${access} permission.`);
-      }
+      enforce(req.auth, access);
     }
     next();
   };

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AuditService } from '../audit/index.js';
 import { PgNotifications } from '../platform/db/notifications.js';
-import { authenticate } from './authenticate.js';
+import { apiKeyAuthorizer, authenticate } from './authenticate.js';
 import type { AuthConfig } from './config-schema.js';
 import type { ConnectionMapping } from './config-shared.js';
 import { deviceRoutes } from './device/routes.js';
@@ -17,6 +17,8 @@ import { localRoutes } from './local/routes.js';
 import { createLocalAuthService, type LocalAuthService } from './local/service.js';
 import { OidcConnections } from './oidc/connections.js';
 import { createOidcService, type OidcService } from './oidc/service.js';
+import type { Principal } from './principal.js';
+import type { Permission } from './rbac.js';
 import type { RouteRegistry } from './route-registry.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -36,7 +38,7 @@ import { createSessionService, type SessionService } from './sessions/service.js
 import { createTeamService, type TeamService } from './teams/service.js';
 import { createUserService, type UserService } from './users/service.js';
 
-export { authz, CSRF_HEADER } from './authenticate.js';
+export { authz, bearerApiKey, CSRF_HEADER } from './authenticate.js';
 export { AuthConfig, OidcConnectionConfig, SamlConnectionConfig } from './config-schema.js';
 export type { Actor, Credential, Principal, ScimCaller } from './principal.js';
 export { actorOf, audited, principalOf } from './principal.js';
@@ -65,6 +67,11 @@ export interface IdentityModuleDeps {
 export interface IdentityModule {
   /** Mount before every module router: sets `req.auth` from an API key or the session cookie. */
   authenticate: RequestHandler;
+  /**
+   * Authenticates an `aila_` API key and requires `access`, as `authenticate` then `authz` do, for
+   * paths served before Express (401 INVALID_API_KEY, 403 FORBIDDEN).
+   */
+  authorizeApiKey(secret: string, access: Permission): Promise<Principal>;
   /** The identity routes: sign-in (OIDC, SAML, device, bootstrap, break-glass), /api/v1/me, admin, SCIM. */
   router: Router;
   sessions: SessionService;
@@ -180,6 +187,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
 
   return {
     authenticate: authenticate({ sessions, keys, scimTokens }),
+    authorizeApiKey: apiKeyAuthorizer(keys),
     router,
     sessions,
     keys,

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../platform/db/knex.js';
 import type { UsageEvent, UsageQuery, UsageRow, UsageTotals } from './types.js';
 
@@ -6,26 +7,33 @@ export const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 
 /** Inserts a batch of usage events. */
 export async function insertEvents(db: Db, events: readonly UsageEvent[]): Promise<void> {
-  await db('usage_events').insert(
-    events.map((e) => ({
-      id: e.id,
-      request_id: e.requestId,
-      started_at: e.startedAt,
-      user_id: e.userId,
-      team_id: e.teamId,
-      api_key_id: e.apiKeyId,
-      op: e.op,
-      model: e.model,
-      backend: e.backend,
-      prompt_tokens: e.promptTokens,
-      completion_tokens: e.completionTokens,
-      tokens_estimated: e.tokensEstimated,
-      status: e.status,
-      latency_ms: e.latencyMs,
-      ttft_ms: e.ttftMs,
-    })),
-  );
+  // One array per column (15 parameters, whatever the batch size): far cheaper to build and bind
+  // than a multi-row VALUES list of 15 parameters per event.
+  const columns = [
+    events.map((e) => e.id),
+    events.map((e) => e.requestId),
+    events.map((e) => e.startedAt),
+    events.map((e) => e.userId),
+    events.map((e) => e.teamId),
+    events.map((e) => e.apiKeyId),
+    events.map((e) => e.op),
+    events.map((e) => e.model),
+    events.map((e) => e.backend),
+    events.map((e) => e.promptTokens),
+    events.map((e) => e.completionTokens),
+    events.map((e) => e.tokensEstimated),
+    events.map((e) => e.status),
+    events.map((e) => e.latencyMs),
+    events.map((e) => e.ttftMs),
+  ];
+  // pg binds arrays with null items as SQL arrays with NULL; knex's types only lack the null.
+  await db.raw(INSERT_EVENTS, columns as Knex.RawBinding[]);
 }
+
+const INSERT_EVENTS = `insert into usage_events (id, request_id, started_at, user_id, team_id, api_key_id, op,
+  model, backend, prompt_tokens, completion_tokens, tokens_estimated, status, latency_ms, ttft_ms)
+select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[],
+  ?::text[], ?::text[], ?::integer[], ?::integer[], ?::boolean[], ?::text[], ?::integer[], ?::integer[])`;
 
 interface DailyDelta {
   day: string;

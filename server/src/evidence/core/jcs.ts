@@ -129,6 +129,55 @@ function serialize(value: unknown, path: string): string {
   }
 }
 
+/** Thrown by {@link fastSerialize} for any value it cannot serialize; carries no detail. */
+const NOT_CANONICAL = new Error('not canonicalizable');
+
+/**
+ * {@link serialize} without tracking paths, for values that are valid (nearly all): the same
+ * text, with ECMAScript's own JSON string and number serialization, which RFC 8785 §3.2.2.2 and
+ * §3.2.2.3 are defined by (lone surrogates are refused first, so they are never escaped).
+ * Throws NOT_CANONICAL where `serialize` would throw.
+ */
+function fastSerialize(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      if (LONE_SURROGATE_RE.test(value)) throw NOT_CANONICAL;
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_CANONICAL;
+      return JSON.stringify(value); // -0 is written "0".
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === undefined) throw NOT_CANONICAL;
+          out += i === 0 ? fastSerialize(item) : `,${fastSerialize(item)}`;
+        }
+        return `${out}]`;
+      }
+      if (!isPlainObject(value)) throw NOT_CANONICAL;
+      // The default sort compares UTF-16 code units (RFC 8785 §3.2.3).
+      const keys = Object.keys(value).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const member = value[key];
+        if (member === undefined) continue;
+        if (LONE_SURROGATE_RE.test(key)) throw NOT_CANONICAL;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${fastSerialize(member)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_CANONICAL;
+  }
+}
+
 /**
  * Returns the RFC 8785 canonical JSON text of `value`.
  * @throws CanonicalizationError for non-finite numbers, undefined array items,
@@ -136,7 +185,13 @@ function serialize(value: unknown, path: string): string {
  *   non-plain objects (Date, Map, Buffer, class instances).
  */
 export function canonicalize(value: unknown): string {
-  return serialize(value, '$');
+  try {
+    return fastSerialize(value);
+  } catch (err) {
+    if (err !== NOT_CANONICAL) throw err;
+    // Again with paths, for an error that names the offending value.
+    return serialize(value, '$');
+  }
 }
 
 /** Returns the UTF-8 bytes of `canonicalize(value)`: the bytes that are hashed or signed. */

@@ -229,5 +229,6 @@ export class Limiter {
         returns.push(giveBack(this.db, counter.subject, counter.metric, unused.windowStart, unused.amount));
     }
     await Promise.allSettled(returns);
+    await this.streams.close();
   }
 }

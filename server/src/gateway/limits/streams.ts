@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+
+/** Most connections of their own for taking and freeing stream slots (opened as they are needed). */
+const SLOT_CONNECTIONS = 4;
+
+/** One of them: its statements run one after another. */
+interface SlotConnection {
+  client: Promise<pg.Client>;
+  /** Statements queued or running on it. */
+  waiting: number;
+  tail: Promise<unknown>;
+}
 
 /** A subject with a concurrent-stream limit. */
 export interface StreamLimit {
@@ -16,7 +28,9 @@ export type SlotResult = { ok: true; release: () => void } | { ok: false; subjec
  * `gateway_stream_slots`, counted and inserted under a per-subject advisory transaction lock so two
  * replicas cannot both take the last slot, in one statement (`gateway_take_stream_slot`, one round
  * trip). This replica renews the expiry of its own rows; rows of a replica that died expire after
- * `ttlMs`.
+ * `ttlMs`. Slots are taken with a prepared statement on a few connections of their own, not through
+ * the query builder and pool; the slots of ended streams are deleted together, one statement at a
+ * time.
  */
 export class StreamSlots {
   readonly replicaId = randomUUID();
@@ -32,10 +46,17 @@ export class StreamSlots {
     const streamId = randomUUID();
     // Locks in a fixed order, so concurrent acquisitions for overlapping subjects cannot deadlock.
     const sorted = [...limits].sort((a, b) => (a.subject < b.subject ? -1 : 1));
-    const { rows } = await this.db.raw<{ rows: Array<{ refused: number }> }>(
-      'select gateway_take_stream_slot(?, ?, ?::text[], ?::integer[], ?) as refused',
-      [streamId, this.replicaId, sorted.map((l) => l.subject), sorted.map((l) => l.limit), this.ttlMs],
-    );
+    const { rows } = await this.#query<{ refused: number }>({
+      name: 'aila_take_stream_slot',
+      text: 'select gateway_take_stream_slot($1, $2, $3::text[], $4::integer[], $5) as refused',
+      values: [
+        streamId,
+        this.replicaId,
+        sorted.map((l) => l.subject),
+        sorted.map((l) => l.limit),
+        this.ttlMs,
+      ],
+    });
     const refused = sorted[(rows[0]?.refused ?? 0) - 1];
     if (refused) return { ok: false, ...refused };
     this.live.add(streamId);
@@ -46,12 +67,108 @@ export class StreamSlots {
         if (released) return;
         released = true;
         this.live.delete(streamId);
-        this.db('gateway_stream_slots')
-          .where({ stream_id: streamId })
-          .delete()
-          .catch((err: unknown) => this.log.warn({ err }, 'cannot free a stream slot: it will expire'));
+        this.#freeing.push(streamId);
+        this.#scheduleFree();
       },
     };
+  }
+
+  /** Slots ended and not yet deleted; deleted together, one statement while another runs. */
+  #freeing: string[] = [];
+  #flushing: Promise<void> | undefined;
+
+  #scheduleFree(): void {
+    if (this.#flushing) return;
+    this.#flushing = this.#free().finally(() => {
+      this.#flushing = undefined;
+      if (this.#freeing.length > 0) this.#scheduleFree();
+    });
+  }
+
+  async #free(): Promise<void> {
+    while (this.#freeing.length > 0) {
+      const ids = this.#freeing;
+      this.#freeing = [];
+      await this.#query({
+        name: 'aila_free_stream_slots',
+        text: 'delete from gateway_stream_slots where stream_id = any($1::uuid[])',
+        values: [ids],
+      }).catch((err: unknown) =>
+        this.log.warn({ err, streams: ids.length }, 'cannot free stream slots: they will expire'),
+      );
+    }
+  }
+
+  /** Own connections; each runs one statement at a time, the next ones wait on it. */
+  readonly #connections: SlotConnection[] = [];
+  #closed = false;
+
+  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    config: pg.QueryConfig,
+  ): Promise<pg.QueryResult<R>> {
+    // The least busy connection; another one when every connection is busy (up to the maximum).
+    let conn = this.#connections.reduce<SlotConnection | undefined>(
+      (best, c) => (best === undefined || c.waiting < best.waiting ? c : best),
+      undefined,
+    );
+    if (conn === undefined || (conn.waiting > 0 && this.#connections.length < SLOT_CONNECTIONS)) {
+      conn = this.#open();
+    }
+    const used = conn;
+    used.waiting += 1;
+    const run = used.tail
+      .then(async () => {
+        if (this.#closed) throw new Error('stream slots are closed');
+        const client = await used.client;
+        try {
+          return await client.query<R>(config);
+        } catch (err) {
+          // Broken or not, the connection is replaced: statements never leave it in a transaction.
+          this.#drop(used);
+          throw err;
+        }
+      })
+      .finally(() => {
+        used.waiting -= 1;
+      });
+    used.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  #open(): SlotConnection {
+    const conn: SlotConnection = {
+      client: this.db.client.acquireRawConnection() as Promise<pg.Client>,
+      waiting: 0,
+      tail: Promise.resolve(),
+    };
+    this.#connections.push(conn);
+    conn.client.then(
+      (client) => {
+        // A connection that breaks must not crash the process; the next statement opens another.
+        client.on('error', (err) => {
+          this.log.warn({ err }, 'stream slot connection lost');
+          this.#drop(conn);
+        });
+      },
+      () => this.#drop(conn),
+    );
+    return conn;
+  }
+
+  #drop(conn: SlotConnection): void {
+    const at = this.#connections.indexOf(conn);
+    if (at < 0) return;
+    this.#connections.splice(at, 1);
+    conn.client.then((c) => c.end()).catch(() => undefined);
+  }
+
+  /** Deletes the slots of ended streams, then closes the connections. */
+  async close(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    this.#closed = true;
+    const open = this.#connections.splice(0);
+    await Promise.all(open.map((c) => c.tail));
+    await Promise.all(open.map((c) => c.client.then((client) => client.end()).catch(() => undefined)));
   }
 
   /** Extends the expiry of this replica's running streams; drops expired rows of any replica. */

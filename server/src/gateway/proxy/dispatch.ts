@@ -59,7 +59,8 @@ export function upstreamAppError(err: UpstreamError): AppError {
 /**
  * Sends a request to a replica chosen by `pick`, retrying on another replica when the connection
  * could not be made or the replica answered 502/503, up to `maxAttempts` (nothing has reached the
- * client yet at that point). A last 502/503 is returned as is. Throws NO_BACKEND_AVAILABLE,
+ * client yet at that point); a keep-alive socket the replica had closed may be retried on the same
+ * replica. A last 502/503 is returned as is. Throws NO_BACKEND_AVAILABLE,
  * BACKEND_ERROR, BACKEND_TIMEOUT, or the cancelling UpstreamError when the client left.
  */
 export async function dispatch(o: DispatchOptions): Promise<Dispatched> {
@@ -88,7 +89,7 @@ export async function dispatch(o: DispatchOptions): Promise<Dispatched> {
         release('neutral');
         throw failure;
       }
-      release('failure');
+      release(failure.staleSocket ? 'neutral' : 'failure');
       o.log.warn(
         { backend: backend.id, kind: failure.kind, error: failure.message },
         'backend request failed',
@@ -96,6 +97,9 @@ export async function dispatch(o: DispatchOptions): Promise<Dispatched> {
       if (failure.kind !== 'connect') throw upstreamAppError(failure);
       lastError = new AppError('BACKEND_ERROR', 'No model backend replica could be reached.');
       o.metrics.retries.inc({ reason: 'connect' });
+      // The replica closed an idle socket as it was reused: the request never reached it, and the
+      // next attempt may go to the same replica (on another socket).
+      if (failure.staleSocket) tried.delete(backend.id);
       continue;
     }
     const status = exchange.res.statusCode ?? 0;

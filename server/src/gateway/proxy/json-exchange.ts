@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../platform/errors.js';
 import type { Call } from '../call.js';
 import { appErrorBody, upstreamErrorBody } from '../openai-errors.js';
@@ -51,7 +50,7 @@ export function withReceipt(raw: string, empty: boolean, receipt: Record<string,
  */
 export async function sendJson(
   call: Call,
-  client: Response,
+  client: ServerResponse,
   status: number,
   raw: string,
   body: Record<string, unknown>,
@@ -63,7 +62,7 @@ export async function sendJson(
   const end = await call.end(outcome, bytes ? sha256(bytes) : NOTHING_WRITTEN, kept);
   if (end.evidenceFailed) throw new AppError('EVIDENCE_UNAVAILABLE');
   if (client.destroyed) return;
-  client.status(status);
+  client.statusCode = status;
   for (const [name, value] of Object.entries(headers)) client.setHeader(name, value);
   client.setHeader('content-type', 'application/json');
   if (end.receipt) {
@@ -77,7 +76,7 @@ export async function sendJson(
 /** Ends a call that failed before any byte was sent with an OpenAI error body (and its receipt). */
 export async function sendError(
   call: Call,
-  client: Response,
+  client: ServerResponse,
   error: AppError,
   headers: Record<string, string>,
 ) {
@@ -118,7 +117,7 @@ export async function readAnswer(call: Call, dispatched: Dispatched, deadlines: 
 export async function relayJson(
   call: Call,
   dispatched: Dispatched,
-  client: Response,
+  client: ServerResponse,
   deadlines: Deadlines,
   maxBytes: number,
   headers: Record<string, string>,

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Call } from '../call.js';
 import { appErrorBody } from '../openai-errors.js';
 import { NOTHING_WRITTEN, OutputHasher, receiptEvent } from '../operation.js';
@@ -32,7 +32,7 @@ function parseEvent(event: Buffer): Record<string, unknown> | undefined {
 export async function relayStream(
   call: Call,
   dispatched: Dispatched,
-  client: Response,
+  client: ServerResponse,
   deadlines: Deadlines,
   includeUsage: boolean,
   headers: Record<string, string>,
@@ -44,7 +44,7 @@ export async function relayStream(
     hasher?.update(bytes);
     return client.write(bytes);
   };
-  client.status(200);
+  client.statusCode = 200;
   for (const [name, value] of Object.entries(headers)) client.setHeader(name, value);
   client.setHeader('content-type', 'text/event-stream; charset=utf-8');
   client.setHeader('cache-control', 'no-cache');

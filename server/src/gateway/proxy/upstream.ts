@@ -20,6 +20,8 @@ export class UpstreamError extends Error {
   constructor(
     readonly kind: UpstreamFailure,
     message: string,
+    /** A `connect` failure of a reused keep-alive socket the replica had just closed. */
+    readonly staleSocket = false,
   ) {
     super(message);
     this.name = 'UpstreamError';
@@ -38,7 +40,7 @@ function classify(err: unknown, reusedSocket: boolean): UpstreamError {
   if (typeof code === 'string' && CONNECT_CODES.has(code)) return new UpstreamError('connect', message);
   // Node's documented retry case for keep-alive races (http docs: request.reusedSocket).
   if (reusedSocket && typeof code === 'string' && STALE_SOCKET_CODES.has(code)) {
-    return new UpstreamError('connect', message);
+    return new UpstreamError('connect', message, true);
   }
   return new UpstreamError('reset', message);
 }

@@ -1,8 +1,9 @@
 /**
  * Test support for the gateway: builds an Express app from {@link createGatewayModule} the way
  * app.ts does (request context, JSON body parser, routers, error handler), with a test guard that
- * takes the caller from the bearer token, and an in-memory evidence recorder. Used by the gateway's
- * and usage module's integration tests.
+ * takes the caller from the bearer token, and an in-memory evidence recorder. The inference
+ * endpoints are served on the lean path in front of Express, as in the appliance, unless `lean` is
+ * false. Used by the gateway's and usage module's integration tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -16,10 +17,18 @@ import type { AuditService } from '../../audit/index.js';
 import { AppError } from '../../platform/errors.js';
 import { Health } from '../../platform/health.js';
 import { errorHandler, notFoundHandler } from '../../platform/http/error-handler.js';
+import { LeanRoutes } from '../../platform/http/lean-routes.js';
 import { requestContext } from '../../platform/http/request-context.js';
+import { securityHeaders } from '../../platform/http/security.js';
 import { Metrics } from '../../telemetry/metrics.js';
 import { GatewayConfig } from '../config-schema.js';
-import { type Caller, createGatewayModule, type DnsResolver, type GatewayModule } from '../index.js';
+import {
+  type Caller,
+  createGatewayModule,
+  type DnsResolver,
+  type GatewayModule,
+  type LeanGuard,
+} from '../index.js';
 import type { CompletedOperation, OperationRecorder } from '../operation.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -58,6 +67,16 @@ const testGuard: RequestHandler = (req, _res, next) => {
   if (!token) throw new AppError('UNAUTHENTICATED');
   callers.set(req, JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Caller);
   next();
+};
+
+/** {@link testGuard} on the lean path. */
+const testLeanGuard: LeanGuard = {
+  accepts: (req) => /^Bearer (.+)$/.test(req.headers.authorization ?? ''),
+  authorize: async (req) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] as string;
+    const caller = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Caller;
+    return () => caller;
+  },
 };
 
 /** An evidence recorder keeping operations in memory; `receipt` carries the hashes for checks. */
@@ -111,6 +130,8 @@ export interface GatewayHarnessOptions {
   audit?: AuditService;
   clock?: () => number;
   log?: Logger;
+  /** Whether the inference endpoints are served on the lean path (default true). */
+  lean?: boolean;
 }
 
 export interface GatewayHarness {
@@ -158,7 +179,12 @@ export async function startGateway(options: GatewayHarnessOptions): Promise<Gate
   app.use('/api/v1/user/usage', testGuard, module.usage.router);
   app.use(notFoundHandler);
   app.use(errorHandler);
-  const server: Server = createServer(app);
+  const lean = new LeanRoutes({ log, metrics, health, security: securityHeaders('http://127.0.0.1') });
+  module.declareLeanRoutes(lean, testLeanGuard);
+  const server: Server =
+    options.lean === false
+      ? createServer(app)
+      : createServer((req, res) => lean.serve(req, res) || app(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

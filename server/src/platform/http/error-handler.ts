@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { AppError, translateDatabaseError } from '../errors.js';
 
 /** body-parser failure types (body-parser 2 README, "Errors") mapped to catalogue codes. */
@@ -31,31 +32,40 @@ function openAiType(status: number): string {
   return 'invalid_request_error';
 }
 
-/** The one error handler: stable codes to clients, full detail (with stack) only in the log. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = asAppError(err);
+/**
+ * The body of an error response: OpenAI's error shape on the OpenAI-compatible routes (`/v1/...`),
+ * the appliance's own elsewhere.
+ */
+export function errorResponseBody(error: AppError, path: string, requestId: string): object {
+  if (!path.startsWith('/v1/')) return errorBody(error, requestId);
+  return {
+    error: {
+      message: error.message,
+      type: openAiType(error.status),
+      param: null,
+      code: error.code.toLowerCase(),
+    },
+  };
+}
+
+/** Logs an error about to be answered: unexpected ones with their stack, known 5xx as warnings. */
+export function logError(log: Logger | undefined, err: unknown, known: AppError | undefined): AppError {
   const error = known ?? new AppError('INTERNAL');
-  const log = req.log;
   if (!known) log?.error({ err }, 'unhandled error');
   else if (error.status >= 500) log?.warn({ errorCode: error.code, err }, 'request failed');
+  return error;
+}
+
+/** The one error handler: stable codes to clients, full detail (with stack) only in the log. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const error = logError(req.log, err, asAppError(err));
   if (res.headersSent) {
     // A stream already started: the only honest signal left is to cut the connection.
     res.destroy();
     return;
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
-  if (req.path.startsWith('/v1/')) {
-    res.status(error.status).json({
-      error: {
-        message: error.message,
-        type: openAiType(error.status),
-        param: null,
-        code: error.code.toLowerCase(),
-      },
-    });
-    return;
-  }
-  res.status(error.status).json(errorBody(error, req.id));
+  res.status(error.status).json(errorResponseBody(error, req.path, req.id));
 };
 
 /** The appliance's error body (STYLE.md "Errors"): `{ error: { code, message, details, request_id } }`. */

@@ -1,18 +1,23 @@
 /**
- * A lean path for a few public, read-only, high-volume GET endpoints (the transparency logs' proofs
- * and checkpoints, which auditors and witnesses poll): served straight from `node:http` before the
- * Express stack, with what that stack gives every response all the same: the request id, the
- * security headers (captured once from the app's own helmet middleware), the drain signal, the
- * request metrics and log line, and the catalogue's error codes in the appliance's error body.
+ * A lean path for the busiest endpoints: a few public, read-only GET endpoints (the transparency
+ * logs' proofs and checkpoints, which auditors and witnesses poll) and the OpenAI-compatible
+ * inference POSTs. They are served straight from `node:http` before the Express stack, with what
+ * that stack gives every response all the same: the request id, the security headers (captured
+ * once from the app's own helmet middleware), the drain signal, the request context, the request
+ * metrics and log line, the JSON body parsing with its limit, and the catalogue's error codes in
+ * the error body of the route (OpenAI's shape under `/v1/`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ParsedUrlQuery, parse as parseQuery } from 'node:querystring';
+import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { runWithContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Health } from '../health.js';
-import { asAppError, errorBody } from './error-handler.js';
+import { asAppError, errorBody, errorResponseBody, logError } from './error-handler.js';
+import { byteSize, readJsonBody } from './lean-body.js';
 import { requestIdOf } from './request-context.js';
 
 /** A lean handler's answer. */
@@ -24,6 +29,26 @@ export interface LeanReply {
 
 /** Answers a request (already routed by its exact path); throws AppError for a 4xx. */
 export type LeanHandler = (req: IncomingMessage, query: ParsedUrlQuery) => Promise<LeanReply>;
+
+/** What a lean POST handler gets besides the request and response. */
+export interface LeanRequest {
+  /** The request id (also sent as `x-request-id`). */
+  id: string;
+  /** A child logger carrying the request id (and trace id). */
+  log: Logger;
+  /** Reads the JSON body as `express.json` would (undefined without a body). */
+  body(): Promise<unknown>;
+}
+
+/**
+ * A POST endpoint on the lean path. `accepts` decides synchronously, from the request head, whether
+ * the lean path serves it (false leaves it to Express); `handle` writes the response itself and
+ * throws an AppError when it fails before anything was sent.
+ */
+export interface LeanExchange {
+  accepts(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, request: LeanRequest): Promise<void>;
+}
 
 /** Headers `middleware` sets on every response (helmet's are static for a given configuration). */
 function staticHeaders(middleware: RequestHandler): Array<[string, string]> {
@@ -43,13 +68,25 @@ function staticHeaders(middleware: RequestHandler): Array<[string, string]> {
 
 export class LeanRoutes {
   readonly #routes = new Map<string, { route: string; handler: LeanHandler }>();
+  readonly #posts = new Map<string, { route: string; exchange: LeanExchange }>();
+  readonly #pairs: Array<[string, string]>;
   /** Flat name, value list (the form `writeHead` takes). */
   readonly #headers: string[];
+  readonly #bodyLimit: number;
 
   constructor(
-    private readonly deps: { log: Logger; metrics: Metrics; health: Health; security: RequestHandler },
+    private readonly deps: {
+      log: Logger;
+      metrics: Metrics;
+      health: Health;
+      security: RequestHandler;
+      /** Largest JSON body a POST may carry (`jsonBodyLimit`: `512kb`; default `4mb`, as its config). */
+      jsonBodyLimit?: string;
+    },
   ) {
-    this.#headers = staticHeaders(deps.security).flat();
+    this.#pairs = staticHeaders(deps.security);
+    this.#headers = this.#pairs.flat();
+    this.#bodyLimit = byteSize(deps.jsonBodyLimit ?? '4mb');
   }
 
   /** Serves `GET path` (exact, no parameters) on the lean path; `route` labels its metrics. */
@@ -57,11 +94,23 @@ export class LeanRoutes {
     this.#routes.set(path, { route, handler });
   }
 
-  /** Serves the request when it is a GET of a lean route; false leaves it to Express. */
+  /** Serves `POST path` (exact, any query ignored) on the lean path when `exchange` accepts it. */
+  post(path: string, route: string, exchange: LeanExchange): void {
+    this.#posts.set(path, { route, exchange });
+  }
+
+  /** Serves the request when it is for a lean route; false leaves it to Express. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'GET' || req.url === undefined) return false;
+    if (req.url === undefined) return false;
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);
+    if (req.method === 'POST') {
+      const post = this.#posts.get(path);
+      if (post === undefined || !post.exchange.accepts(req)) return false;
+      this.#exchange(req, res, path, post.route, post.exchange);
+      return true;
+    }
+    if (req.method !== 'GET') return false;
     const entry = this.#routes.get(path);
     if (entry === undefined) return false;
     void this.#answer(req, res, path, entry.route, entry.handler, q < 0 ? '' : req.url.slice(q + 1));
@@ -114,5 +163,74 @@ export class LeanRoutes {
     };
     if (status >= 500) this.deps.log.error(line, 'request failed');
     else this.deps.log.info(line, 'request completed');
+  }
+
+  #exchange(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    route: string,
+    exchange: LeanExchange,
+  ): void {
+    const started = process.hrtime.bigint();
+    const id = requestIdOf(req.headers['x-request-id'] as string | undefined);
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+    const bindings = traceId ? { requestId: id, traceId } : { requestId: id };
+    // The child logger only when something logs with it: most requests log their one line only.
+    let child: Logger | undefined;
+    const logOf = () => {
+      child ??= this.deps.log.child(bindings);
+      return child;
+    };
+    for (const [name, value] of this.#pairs) res.setHeader(name, value);
+    res.setHeader('x-request-id', id);
+    if (this.deps.health.isDraining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const labels = { method: 'POST', route, status: String(res.statusCode) };
+      this.deps.metrics.httpRequests.inc(labels);
+      this.deps.metrics.httpDuration.observe(labels, seconds);
+      const aborted = !res.writableFinished;
+      const line = {
+        ...bindings,
+        method: 'POST',
+        path,
+        route,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e5) / 100,
+        bytesIn: Number(req.headers['content-length'] ?? 0),
+        aborted,
+      };
+      if (res.statusCode >= 500) this.deps.log.error(line, 'request failed');
+      else this.deps.log.info(line, aborted ? 'request aborted' : 'request completed');
+    });
+    const request: LeanRequest = {
+      id,
+      get log() {
+        return logOf();
+      },
+      body: () => readJsonBody(req, this.#bodyLimit),
+    };
+    const context = {
+      ...bindings,
+      get log() {
+        return logOf();
+      },
+    };
+    runWithContext(context, () =>
+      exchange.handle(req, res, request).catch((err: unknown) => {
+        const error = logError(logOf(), err, asAppError(err));
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const body = JSON.stringify(errorResponseBody(error, path, id));
+        for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+        res.statusCode = error.status;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.setHeader('content-length', Buffer.byteLength(body));
+        res.end(body);
+      }),
+    );
   }
 }
