@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../platform/errors.js';
 import { consistencyProofSubtrees, consistencyProofWith } from './core/index.js';
 import type { LogDescriptor } from './logs.js';
-import { InclusionPaths } from './proof-path.js';
+import { InclusionPaths, type SubtreeSource } from './proof-path.js';
 import type { StoredCheckpoint } from './sequencer/log-sequencer.js';
 import { checkpointAt, latestCheckpoint } from './store/checkpoint-repository.js';
 import { withConnection } from './store/sql.js';
@@ -32,6 +32,7 @@ export interface ConsistencyProof {
 export class ProofService {
   readonly #latest = new Map<number, { at: number; checkpoint: Promise<StoredCheckpoint | undefined> }>();
   readonly #paths = new InclusionPaths();
+  readonly #sources = new Map<number, SubtreeSource>();
 
   constructor(
     private readonly db: Knex,
@@ -96,9 +97,7 @@ export class ProofService {
         `Entry ${index} is not in the ${log.name} tree of size ${checkpoint.size}.`,
       );
     }
-    const hashes = await this.#paths.prove(log.id, index, checkpoint.size, (ids) =>
-      this.tiles.lookup(log.id, ids),
-    );
+    const hashes = await this.#paths.prove(log.id, index, checkpoint.size, this.#source(log.id));
     return { index, size: checkpoint.size, hashes, checkpoint };
   }
 
@@ -118,6 +117,20 @@ export class ProofService {
     const lookup = await this.tiles.lookup(log.id, consistencyProofSubtrees(old, checkpoint.size));
     const hashes = consistencyProofWith(old, checkpoint.size, lookup);
     return { old, size: checkpoint.size, hashes, checkpoint };
+  }
+
+  /** The tile store as the subtree source of one log's proofs. */
+  #source(log: number): SubtreeSource {
+    let source = this.#sources.get(log);
+    if (source === undefined) {
+      const tiles = this.tiles;
+      source = {
+        cached: (level, index) => tiles.cachedSubtree(log, level, index),
+        load: (ids) => tiles.lookup(log, ids),
+      };
+      this.#sources.set(log, source);
+    }
+    return source;
   }
 
   async #fresh(log: LogDescriptor): Promise<StoredCheckpoint> {

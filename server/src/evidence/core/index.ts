@@ -15,6 +15,7 @@ export {
   b64Decode,
   b64DecodeExact,
   b64Encode,
+  b64EncodeInto,
   b64urlDecode,
   b64urlDecodeExact,
   b64urlEncode,
@@ -110,6 +111,7 @@ export {
   parseTlogProof,
   TLOG_PROOF_HEADER,
   type TlogProof,
+  tlogProofBytes,
 } from './proof-text.js';
 export {
   checkConsistencyText,

@@ -45,11 +45,17 @@ export class LeanRoutes {
   readonly #routes = new Map<string, { route: string; handler: LeanHandler }>();
   /** Flat name, value list (the form `writeHead` takes). */
   readonly #headers: string[];
+  /**
+   * The request line's logger: its fields are the fixed ones written below (no header, query or
+   * body), so the redaction pass the application logger runs on every line is skipped for them.
+   */
+  readonly #lines: Logger;
 
   constructor(
     private readonly deps: { log: Logger; metrics: Metrics; health: Health; security: RequestHandler },
   ) {
     this.#headers = staticHeaders(deps.security).flat();
+    this.#lines = deps.log.child({}, { redact: [] });
   }
 
   /** Serves `GET path` (exact, no parameters) on the lean path; `route` labels its metrics. */
@@ -112,7 +118,7 @@ export class LeanRoutes {
       status,
       ms: Math.round(seconds * 1e5) / 100,
     };
-    if (status >= 500) this.deps.log.error(line, 'request failed');
-    else this.deps.log.info(line, 'request completed');
+    if (status >= 500) this.#lines.error(line, 'request failed');
+    else this.#lines.info(line, 'request completed');
   }
 }
