@@ -22,8 +22,11 @@ export interface SubtreeSource {
 /** Tree sizes whose right edge is remembered, per log. */
 const EDGE_SIZES = 16;
 
-/** The level of `n` if it is a power of two, else -1 (no 32-bit operators: sizes exceed 2^31). */
+const TWO_31 = 2 ** 31;
+
+/** The level of `n` if it is a power of two, else -1 (32-bit operators only below 2^31). */
 function levelOf(n: number): number {
+  if (n <= TWO_31) return n > 0 && (n & (n - 1)) === 0 ? 31 - Math.clz32(n) : -1;
   let level = 0;
   let k = 1;
   while (k < n) {
@@ -91,12 +94,18 @@ export class InclusionPaths {
       this.#memos.set(log, memo);
     }
     const edge = memo.at(size);
-    // Top-down walk of the RFC recursion: the sibling at each split, root's children first.
+    // Top-down walk of the RFC recursion: the sibling at each split, root's children first. `k` is
+    // the split point of [lo, hi) (RFC 9162 §2.1.1), 2^level; it only shrinks on the way down.
     const path: Buffer[] = [];
     let lo = 0;
     let hi = size;
+    let k = size > 1 ? splitPoint(size) : 1;
+    let level = levelOf(k);
     while (hi - lo > 1) {
-      const k = splitPoint(hi - lo);
+      while (k >= hi - lo) {
+        k /= 2;
+        level--;
+      }
       let hash: Buffer | undefined;
       if (index < lo + k) {
         // Right sibling [lo + k, hi): complete unless it ends at the right edge with a non-power-of-two width.
@@ -105,14 +114,14 @@ export class InclusionPaths {
         else {
           hash = edge.get(lo + k);
           if (hash === undefined) {
-            hash = rangeHash(lo + k, hi, (level, i) => source.cached(level, i));
+            hash = rangeHash(lo + k, hi, (l, i) => source.cached(l, i));
             if (hash !== undefined) edge.set(lo + k, hash);
           }
         }
         hi = lo + k;
       } else {
         // Left sibling [lo, lo + k): always a complete subtree.
-        hash = source.cached(levelOf(k), lo / k);
+        hash = source.cached(level, lo / k);
         lo += k;
       }
       if (hash === undefined) return this.#load(index, size, source, edge);
