@@ -144,7 +144,8 @@ async function proofPhase(leafBytes: number): Promise<void> {
   await bulkLoadReceipts(big.db, big.evidence, PROOF_ENTRIES, leafBytes);
   out(`bulk-loaded ${PROOF_ENTRIES} entries in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
   const receiptsLog = big.evidence.logs.receipts;
-  const prove = () => big.evidence.proofs.inclusion(receiptsLog, Math.floor(Math.random() * PROOF_ENTRIES));
+  const prove = async () =>
+    big.evidence.proofs.inclusion(receiptsLog, Math.floor(Math.random() * PROOF_ENTRIES));
   const coldSeconds = await pool(20_000, 64, prove);
   out(`inclusion proofs, cold cache: ${rate(20_000, coldSeconds)} proofs/s (random index, 64 concurrent)`);
   let proofs = 0;

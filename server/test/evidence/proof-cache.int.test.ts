@@ -83,8 +83,8 @@ describe('inclusion proofs from cached subtrees, at every published size', () =>
 
   test('no proof for a size without a signed checkpoint, nor for an index beyond the size', async () => {
     const log = h.evidence.logs.receipts;
-    await assert.rejects(h.evidence.proofs.inclusion(log, 0, 2), { code: 'NOT_FOUND' });
-    await assert.rejects(h.evidence.proofs.inclusion(log, 3, 3), { code: 'NOT_FOUND' });
-    await assert.rejects(h.evidence.proofs.inclusion(log, 700), { code: 'NOT_FOUND' });
+    await assert.rejects(async () => h.evidence.proofs.inclusion(log, 0, 2), { code: 'NOT_FOUND' });
+    await assert.rejects(async () => h.evidence.proofs.inclusion(log, 3, 3), { code: 'NOT_FOUND' });
+    await assert.rejects(async () => h.evidence.proofs.inclusion(log, 700), { code: 'NOT_FOUND' });
   });
 });

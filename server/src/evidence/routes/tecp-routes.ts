@@ -10,7 +10,7 @@ import { b64Encode, formatConsistencyProof, formatVerifierKey, tlogProofBytes } 
 import { toJwk } from '../keys/key-repository.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { LogDescriptor, LogName } from '../logs.js';
-import type { ProofService } from '../proofs.js';
+import type { InclusionProof, ProofService } from '../proofs.js';
 import { ConsistencyQuery, ProofQuery, VerifyBody } from '../schemas.js';
 import type { StoredCheckpoint } from '../sequencer/log-sequencer.js';
 import type { VerifyService } from '../verify-service.js';
@@ -49,9 +49,13 @@ function noteBytes(checkpoint: StoredCheckpoint): Buffer {
   return bytes;
 }
 
-/** `GET /api/v1/tecp/proof`: tlog-proof@v1 text, or JSON when asked for. */
-async function proofReply(deps: TecpRoutesDeps, q: ProofQuery, json: boolean): Promise<LeanReply> {
-  const proof = await deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
+/** `GET /api/v1/tecp/proof`: tlog-proof@v1 text, or JSON when asked for (at once when in memory). */
+function proofReply(deps: TecpRoutesDeps, q: ProofQuery, json: boolean): LeanReply | Promise<LeanReply> {
+  const proof = deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
+  return proof instanceof Promise ? proof.then((p) => replyOf(p, json)) : replyOf(proof, json);
+}
+
+function replyOf(proof: InclusionProof, json: boolean): LeanReply {
   if (json) {
     const body = {
       index: proof.index,

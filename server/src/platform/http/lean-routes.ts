@@ -22,8 +22,11 @@ export interface LeanReply {
   headers?: Record<string, string>;
 }
 
-/** Answers a request (already routed by its exact path); throws AppError for a 4xx. */
-export type LeanHandler = (req: IncomingMessage, query: ParsedUrlQuery) => Promise<LeanReply>;
+/**
+ * Answers a request (already routed by its exact path), at once or through a promise; throws (or
+ * rejects with) AppError for a 4xx.
+ */
+export type LeanHandler = (req: IncomingMessage, query: ParsedUrlQuery) => LeanReply | Promise<LeanReply>;
 
 /** Headers `middleware` sets on every response (helmet's are static for a given configuration). */
 function staticHeaders(middleware: RequestHandler): Array<[string, string]> {
@@ -39,6 +42,16 @@ function staticHeaders(middleware: RequestHandler): Array<[string, string]> {
   });
   if (!called) throw new Error('the security middleware did not complete synchronously');
   return headers;
+}
+
+/** A request being answered on the lean path. */
+interface Answering {
+  res: ServerResponse;
+  path: string;
+  route: string;
+  id: string;
+  /** `process.hrtime.bigint()` when it was routed. */
+  started: bigint;
 }
 
 export class LeanRoutes {
@@ -70,35 +83,43 @@ export class LeanRoutes {
     const path = q < 0 ? req.url : req.url.slice(0, q);
     const entry = this.#routes.get(path);
     if (entry === undefined) return false;
-    void this.#answer(req, res, path, entry.route, entry.handler, q < 0 ? '' : req.url.slice(q + 1));
+    const started = process.hrtime.bigint();
+    const id = requestIdOf(req.headers['x-request-id'] as string | undefined);
+    const request: Answering = { res, path, route: entry.route, id, started };
+    let reply: LeanReply | Promise<LeanReply>;
+    try {
+      reply = entry.handler(req, parseQuery(q < 0 ? '' : req.url.slice(q + 1)));
+    } catch (err) {
+      this.#send(request, ...this.#failure(err, id));
+      return true;
+    }
+    // A reply known at once is written at once, without a promise.
+    if (!(reply instanceof Promise)) this.#send(request, 200, reply);
+    else
+      reply.then(
+        (r) => this.#send(request, 200, r),
+        (err: unknown) => this.#send(request, ...this.#failure(err, id)),
+      );
     return true;
   }
 
-  async #answer(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    route: string,
-    handler: LeanHandler,
-    search: string,
-  ): Promise<void> {
-    const started = process.hrtime.bigint();
-    const id = requestIdOf(req.headers['x-request-id'] as string | undefined);
-    let status = 200;
-    let reply: LeanReply;
-    try {
-      reply = await handler(req, parseQuery(search));
-    } catch (err) {
-      const known = asAppError(err);
-      const error = known ?? new AppError('INTERNAL');
-      if (!known) this.deps.log.error({ err, requestId: id }, 'unhandled error');
-      status = error.status;
-      reply = {
+  /** The status and error body of a failed request (AppError codes; anything else is INTERNAL). */
+  #failure(err: unknown, id: string): [number, LeanReply] {
+    const known = asAppError(err);
+    const error = known ?? new AppError('INTERNAL');
+    if (!known) this.deps.log.error({ err, requestId: id }, 'unhandled error');
+    return [
+      error.status,
+      {
         type: 'application/json; charset=utf-8',
         body: JSON.stringify(errorBody(error, id)),
         ...(error.headers ? { headers: error.headers } : {}),
-      };
-    }
+      },
+    ];
+  }
+
+  #send(request: Answering, status: number, reply: LeanReply): void {
+    const { res, path, route, id, started } = request;
     // One writeHead with a flat list: the cheapest way to send many headers.
     const headers = [...this.#headers, 'x-request-id', id, 'content-type', reply.type];
     headers.push('content-length', String(Buffer.byteLength(reply.body)));
