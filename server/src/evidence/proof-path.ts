@@ -6,7 +6,7 @@
  * subtrees are immutable once they exist, so their hashes come straight from the tile cache. The
  * others all end at `size` (the tree's right edge): at most log2(size) of them per size, shared by
  * every proof at that size, so they are computed once per size and remembered for the most recent
- * sizes. When every hash is in memory a proof is computed synchronously, without allocating more
+ * sizes. When every hash is in memory a proof is computed synchronously, allocating little more
  * than its result; otherwise the missing subtrees are read in one batch.
  */
 import { nodeHash, type SubtreeId, type SubtreeLookup, splitPoint } from './core/index.js';
