@@ -9,7 +9,15 @@
  * sizes. When every hash is in memory a proof is computed synchronously, allocating little more
  * than its result; otherwise the missing subtrees are read in one batch.
  */
-import { nodeHash, type SubtreeId, type SubtreeLookup, splitPoint } from './core/index.js';
+import {
+  hashRange,
+  nodeHash,
+  pathRanges,
+  rangeSubtrees,
+  type SubtreeId,
+  type SubtreeLookup,
+  splitPoint,
+} from './core/index.js';
 
 /** Where the complete-subtree hashes of one log come from. */
 export interface SubtreeSource {
@@ -34,19 +42,6 @@ function levelOf(n: number): number {
     level++;
   }
   return k === n ? level : -1;
-}
-
-/** RFC 9162 §2.1.1: the complete subtrees whose hashes make MTH(D[lo:hi]), left to right. */
-function collectSubtrees(lo: number, hi: number, out: SubtreeId[]): void {
-  const n = hi - lo;
-  const level = levelOf(n);
-  if (level >= 0 && lo % n === 0) {
-    out.push({ level, index: lo / n });
-    return;
-  }
-  const k = splitPoint(n);
-  collectSubtrees(lo, lo + k, out);
-  collectSubtrees(lo + k, hi, out);
 }
 
 /** RFC 9162 §2.1.1 MTH(D[lo:hi]) from complete-subtree hashes; undefined when one is missing. */
@@ -139,33 +134,14 @@ export class InclusionPaths {
   ): Promise<Buffer[]> {
     const ranges = pathRanges(index, size);
     const ids: SubtreeId[] = [];
-    for (const [lo, hi] of ranges) if (hi !== size || !edge.has(lo)) collectSubtrees(lo, hi, ids);
+    for (const { lo, hi } of ranges) if (hi !== size || !edge.has(lo)) ids.push(...rangeSubtrees(lo, hi));
     const lookup = await source.load(ids);
-    const get = (level: number, i: number) => lookup({ level, index: i });
-    return ranges.map(([lo, hi]) => {
+    return ranges.map(({ lo, hi }) => {
       const remembered = hi === size ? edge.get(lo) : undefined;
       if (remembered !== undefined) return remembered;
-      const hash = rangeHash(lo, hi, get) as Buffer;
+      const hash = hashRange(lo, hi, lookup);
       if (hi === size && levelOf(hi - lo) < 0) edge.set(lo, hash);
       return hash;
     });
   }
-}
-
-/** RFC 9162 §2.1.3.1 PATH(index, D[size]) as [lo, hi) leaf ranges, leaf's sibling first. */
-function pathRanges(index: number, size: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let lo = 0;
-  let hi = size;
-  while (hi - lo > 1) {
-    const k = splitPoint(hi - lo);
-    if (index < lo + k) {
-      out.push([lo + k, hi]);
-      hi = lo + k;
-    } else {
-      out.push([lo, lo + k]);
-      lo += k;
-    }
-  }
-  return out.reverse();
 }
