@@ -1,46 +1,40 @@
 /**
- * RFC 9162 §2.1.3.1 inclusion paths computed from stored subtrees, with the hashes of the tree's
- * right edge remembered per tree size.
+ * RFC 9162 §2.1.3.1 inclusion paths computed from in-memory subtree hashes, with the hashes of the
+ * tree's right edge remembered per tree size.
  *
- * For a tree of size n, the path elements that are not complete subtrees are all of the form
- * MTH(D[lo:n]) with lo = n with its low bits cleared: at most log2(n) of them per size, and every
- * proof at that size uses some of them. Computing them once per checkpoint instead of once per proof
- * removes most of the hashing from proof generation.
+ * Every element of PATH(index, D[size]) is MTH of a leaf range. The ranges that are complete
+ * subtrees are immutable once they exist, so their hashes come straight from the tile cache. The
+ * others all end at `size` (the tree's right edge): at most log2(size) of them per size, shared by
+ * every proof at that size, so they are computed once per size and remembered for the most recent
+ * sizes. When every hash is in memory a proof is computed synchronously, allocating little more
+ * than its result; otherwise the missing subtrees are read in one batch.
  */
-import { nodeHash, type SubtreeId, type SubtreeLookup, splitPoint } from './core/index.js';
+import {
+  hashRange,
+  nodeHash,
+  pathRanges,
+  rangeSubtrees,
+  type SubtreeId,
+  type SubtreeLookup,
+  splitPoint,
+} from './core/index.js';
 
-/** A half-open leaf range [lo, hi) whose MTH is one proof element. */
-export interface LeafRange {
-  lo: number;
-  hi: number;
+/** Where the complete-subtree hashes of one log come from. */
+export interface SubtreeSource {
+  /** The hash of the complete subtree `{level, index}` when it is in memory (no I/O), else undefined. */
+  cached(level: number, index: number): Buffer | undefined;
+  /** Reads the subtrees `ids` (one batch) and returns a lookup that answers each of them. */
+  load(ids: SubtreeId[]): Promise<SubtreeLookup>;
 }
 
-/** RFC 9162 §2.1.3.1 PATH(index, D[size]) as leaf ranges, leaf's sibling first. */
-export function pathRanges(index: number, size: number): LeafRange[] {
-  const out: LeafRange[] = [];
-  let lo = 0;
-  let hi = size;
-  const stack: LeafRange[] = [];
-  while (hi - lo > 1) {
-    const k = splitPoint(hi - lo);
-    if (index < lo + k) {
-      stack.push({ lo: lo + k, hi });
-      hi = lo + k;
-    } else {
-      stack.push({ lo, hi: lo + k });
-      lo += k;
-    }
-  }
-  // The recursion emits the deepest sibling first.
-  for (let i = stack.length - 1; i >= 0; i--) out.push(stack[i] as LeafRange);
-  return out;
-}
+/** Tree sizes whose right edge is remembered, per log. */
+const EDGE_SIZES = 16;
 
-/** True when [lo, hi) is a complete subtree. */
-const isComplete = (r: LeafRange): boolean => levelOf(r.hi - r.lo) >= 0 && r.lo % (r.hi - r.lo) === 0;
+const TWO_31 = 2 ** 31;
 
-/** The level of `n` if it is a power of two, else -1 (no 32-bit operators). */
+/** The level of `n` if it is a power of two, else -1 (32-bit operators only below 2^31). */
 function levelOf(n: number): number {
+  if (n <= TWO_31) return n > 0 && (n & (n - 1)) === 0 ? 31 - Math.clz32(n) : -1;
   let level = 0;
   let k = 1;
   while (k < n) {
@@ -50,80 +44,103 @@ function levelOf(n: number): number {
   return k === n ? level : -1;
 }
 
-/**
- * RFC 9162 §2.1.1: the complete subtrees whose hashes make MTH(D[lo:hi]), left to right (core's
- * `rangeSubtrees`, written as a plain recursive function for this hot path).
- */
-function collectSubtrees(lo: number, hi: number, out: SubtreeId[]): void {
+/** RFC 9162 §2.1.1 MTH(D[lo:hi]) from complete-subtree hashes; undefined when one is missing. */
+function rangeHash(
+  lo: number,
+  hi: number,
+  get: (level: number, index: number) => Buffer | undefined,
+): Buffer | undefined {
   const n = hi - lo;
   const level = levelOf(n);
-  if (level >= 0 && lo % n === 0) {
-    out.push({ level, index: lo / n });
-    return;
-  }
+  if (level >= 0 && lo % n === 0) return get(level, lo / n);
   const k = splitPoint(n);
-  collectSubtrees(lo, lo + k, out);
-  collectSubtrees(lo + k, hi, out);
+  const left = rangeHash(lo, lo + k, get);
+  const right = left === undefined ? undefined : rangeHash(lo + k, hi, get);
+  return right === undefined ? undefined : nodeHash(left as Buffer, right);
 }
 
-/** RFC 9162 §2.1.1 MTH(D[lo:hi]) from complete-subtree hashes (core's `hashRange`, same recursion). */
-function rangeHash(lo: number, hi: number, lookup: SubtreeLookup): Buffer {
-  const n = hi - lo;
-  const level = levelOf(n);
-  if (level >= 0 && lo % n === 0) return lookup({ level, index: lo / n });
-  const k = splitPoint(n);
-  return nodeHash(rangeHash(lo, lo + k, lookup), rangeHash(lo + k, hi, lookup));
-}
-
-/** Right-edge hashes of the latest tree size of one log. */
+/** Right-edge hashes MTH(D[lo:size]) keyed by `lo`, for the most recent sizes of one log. */
 class EdgeMemo {
-  size = -1;
-  readonly hashes = new Map<number, Buffer>();
+  readonly #sizes = new Map<number, Map<number, Buffer>>();
 
   at(size: number): Map<number, Buffer> {
-    if (size !== this.size) {
-      this.size = size;
-      this.hashes.clear();
-    }
-    return this.hashes;
+    let edge = this.#sizes.get(size);
+    if (edge !== undefined) return edge;
+    edge = new Map();
+    this.#sizes.set(size, edge);
+    // Map order is insertion order: the first key is the size remembered longest ago.
+    if (this.#sizes.size > EDGE_SIZES) this.#sizes.delete(this.#sizes.keys().next().value as number);
+    return edge;
   }
 }
 
-/** Inclusion paths for the logs, remembering each log's right edge at its latest size. */
+/** Inclusion paths for the logs, remembering each log's right edge at its recent sizes. */
 export class InclusionPaths {
   readonly #memos = new Map<number, EdgeMemo>();
 
   /**
-   * PATH(index, D[size]) from the lookup returned by `load(ids)`, which must answer every id passed
-   * to it (one batch per proof).
+   * PATH(index, D[size]) (leaf's sibling first), for 0 <= index < size: synchronous when `source`
+   * holds every hash in memory, else after one `source.load`.
    */
-  async prove(
-    log: number,
-    index: number,
-    size: number,
-    load: (ids: SubtreeId[]) => Promise<SubtreeLookup>,
-  ): Promise<Buffer[]> {
+  prove(log: number, index: number, size: number, source: SubtreeSource): Buffer[] | Promise<Buffer[]> {
     let memo = this.#memos.get(log);
     if (memo === undefined) {
       memo = new EdgeMemo();
       this.#memos.set(log, memo);
     }
-    // Only the newest size is remembered: proofs against older checkpoints simply recompute.
-    const edge = size >= memo.size ? memo.at(size) : new Map<number, Buffer>();
+    const edge = memo.at(size);
+    // Top-down walk of the RFC recursion: the sibling at each split, root's children first. `k` is
+    // the split point of [lo, hi) (RFC 9162 §2.1.1), 2^level; it only shrinks on the way down.
+    const path: Buffer[] = [];
+    let lo = 0;
+    let hi = size;
+    let k = size > 1 ? splitPoint(size) : 1;
+    let level = levelOf(k);
+    while (hi - lo > 1) {
+      while (k >= hi - lo) {
+        k /= 2;
+        level--;
+      }
+      let hash: Buffer | undefined;
+      if (index < lo + k) {
+        // Right sibling [lo + k, hi): complete unless it ends at the right edge with a non-power-of-two width.
+        const width = levelOf(hi - lo - k);
+        if (width >= 0) hash = source.cached(width, (lo + k) / (hi - lo - k));
+        else {
+          hash = edge.get(lo + k);
+          if (hash === undefined) {
+            hash = rangeHash(lo + k, hi, (l, i) => source.cached(l, i));
+            if (hash !== undefined) edge.set(lo + k, hash);
+          }
+        }
+        hi = lo + k;
+      } else {
+        // Left sibling [lo, lo + k): always a complete subtree.
+        hash = source.cached(level, lo / k);
+        lo += k;
+      }
+      if (hash === undefined) return this.#load(index, size, source, edge);
+      path.push(hash);
+    }
+    return path.reverse();
+  }
+
+  /** The same path after reading the subtrees that are not in memory in one batch. */
+  async #load(
+    index: number,
+    size: number,
+    source: SubtreeSource,
+    edge: Map<number, Buffer>,
+  ): Promise<Buffer[]> {
     const ranges = pathRanges(index, size);
     const ids: SubtreeId[] = [];
-    for (const r of ranges) {
-      if (r.hi === size && !isComplete(r) && edge.has(r.lo)) continue;
-      collectSubtrees(r.lo, r.hi, ids);
-    }
-    const lookup = await load(ids);
-    return ranges.map((r) => {
-      if (r.hi !== size || isComplete(r)) return rangeHash(r.lo, r.hi, lookup);
-      let hash = edge.get(r.lo);
-      if (hash === undefined) {
-        hash = rangeHash(r.lo, r.hi, lookup);
-        edge.set(r.lo, hash);
-      }
+    for (const { lo, hi } of ranges) if (hi !== size || !edge.has(lo)) ids.push(...rangeSubtrees(lo, hi));
+    const lookup = await source.load(ids);
+    return ranges.map(({ lo, hi }) => {
+      const remembered = hi === size ? edge.get(lo) : undefined;
+      if (remembered !== undefined) return remembered;
+      const hash = hashRange(lo, hi, lookup);
+      if (hi === size && levelOf(hi - lo) < 0) edge.set(lo, hash);
       return hash;
     });
   }

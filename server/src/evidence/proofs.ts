@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../platform/errors.js';
 import { consistencyProofSubtrees, consistencyProofWith } from './core/index.js';
 import type { LogDescriptor } from './logs.js';
-import { InclusionPaths } from './proof-path.js';
+import { InclusionPaths, type SubtreeSource } from './proof-path.js';
 import type { StoredCheckpoint } from './sequencer/log-sequencer.js';
 import { checkpointAt, latestCheckpoint } from './store/checkpoint-repository.js';
 import { withConnection } from './store/sql.js';
@@ -29,9 +29,17 @@ export interface ConsistencyProof {
   checkpoint: StoredCheckpoint;
 }
 
+/** A cached latest checkpoint: the read in flight or done, and its value once it has resolved. */
+interface HeldCheckpoint {
+  at: number;
+  checkpoint: Promise<StoredCheckpoint | undefined>;
+  value?: StoredCheckpoint | undefined;
+}
+
 export class ProofService {
-  readonly #latest = new Map<number, { at: number; checkpoint: Promise<StoredCheckpoint | undefined> }>();
+  readonly #latest = new Map<number, HeldCheckpoint>();
   readonly #paths = new InclusionPaths();
+  readonly #sources = new Map<number, SubtreeSource>();
 
   constructor(
     private readonly db: Knex,
@@ -47,7 +55,7 @@ export class ProofService {
     if (!fresh && held !== undefined && now - held.at <= this.cacheMs) return held.checkpoint;
     const checkpoint = withConnection(this.db, (c) => latestCheckpoint(c, log.id));
     checkpoint.catch(() => this.#latest.delete(log.id));
-    this.#latest.set(log.id, { at: now, checkpoint });
+    this.#hold(log, { at: now, checkpoint });
     return checkpoint;
   }
 
@@ -56,13 +64,31 @@ export class ProofService {
     const held = this.#latest.get(log.id);
     const at = Date.now();
     if (held === undefined) {
-      this.#latest.set(log.id, { at, checkpoint: Promise.resolve(checkpoint) });
+      this.#hold(log, { at, checkpoint: Promise.resolve(checkpoint), value: checkpoint });
       return;
     }
     // Never go backwards if a newer checkpoint was already read from the database.
     const next = held.checkpoint.then((c) => (c !== undefined && c.size > checkpoint.size ? c : checkpoint));
     next.catch(() => undefined);
-    this.#latest.set(log.id, { at, checkpoint: next });
+    this.#hold(log, { at, checkpoint: next });
+  }
+
+  /** Caches `entry` as the latest checkpoint of `log`; its value is kept once it has resolved. */
+  #hold(log: LogDescriptor, entry: HeldCheckpoint): void {
+    this.#latest.set(log.id, entry);
+    if ('value' in entry) return;
+    entry.checkpoint.then(
+      (value) => {
+        entry.value = value;
+      },
+      () => undefined,
+    );
+  }
+
+  /** The cached latest checkpoint when it is known and fresh (no I/O), else undefined. */
+  #latestNow(log: LogDescriptor): StoredCheckpoint | undefined {
+    const held = this.#latest.get(log.id);
+    return held !== undefined && Date.now() - held.at <= this.cacheMs ? held.value : undefined;
   }
 
   /**
@@ -84,10 +110,19 @@ export class ProofService {
   }
 
   /**
-   * RFC 9162 §2.1.3.1 PATH(index, D[size]) against the checkpoint of `size` (default: latest).
+   * RFC 9162 §2.1.3.1 PATH(index, D[size]) against the checkpoint of `size` (default: latest). When the
+   * checkpoint and every hash are in memory the proof is returned at once, without a promise.
    * @throws AppError NOT_FOUND when the entry is not in that tree or there is no such checkpoint.
    */
-  async inclusion(log: LogDescriptor, index: number, size?: number): Promise<InclusionProof> {
+  inclusion(log: LogDescriptor, index: number, size?: number): InclusionProof | Promise<InclusionProof> {
+    const latest = this.#latestNow(log);
+    if (latest !== undefined && (size === undefined || size === latest.size) && index < latest.size) {
+      return this.#prove(log, index, latest);
+    }
+    return this.#inclusion(log, index, size);
+  }
+
+  async #inclusion(log: LogDescriptor, index: number, size?: number): Promise<InclusionProof> {
     let checkpoint = await this.checkpoint(log, size);
     if (size === undefined && index >= checkpoint.size) checkpoint = await this.#fresh(log);
     if (index >= checkpoint.size) {
@@ -96,10 +131,19 @@ export class ProofService {
         `Entry ${index} is not in the ${log.name} tree of size ${checkpoint.size}.`,
       );
     }
-    const hashes = await this.#paths.prove(log.id, index, checkpoint.size, (ids) =>
-      this.tiles.lookup(log.id, ids),
-    );
-    return { index, size: checkpoint.size, hashes, checkpoint };
+    return this.#prove(log, index, checkpoint);
+  }
+
+  #prove(
+    log: LogDescriptor,
+    index: number,
+    checkpoint: StoredCheckpoint,
+  ): InclusionProof | Promise<InclusionProof> {
+    const size = checkpoint.size;
+    const hashes = this.#paths.prove(log.id, index, size, this.#source(log.id));
+    return Array.isArray(hashes)
+      ? { index, size, hashes, checkpoint }
+      : hashes.then((h) => ({ index, size, hashes: h, checkpoint }));
   }
 
   /**
@@ -118,6 +162,20 @@ export class ProofService {
     const lookup = await this.tiles.lookup(log.id, consistencyProofSubtrees(old, checkpoint.size));
     const hashes = consistencyProofWith(old, checkpoint.size, lookup);
     return { old, size: checkpoint.size, hashes, checkpoint };
+  }
+
+  /** The tile store as the subtree source of one log's proofs. */
+  #source(log: number): SubtreeSource {
+    let source = this.#sources.get(log);
+    if (source === undefined) {
+      const tiles = this.tiles;
+      source = {
+        cached: (level, index) => tiles.cachedSubtree(log, level, index),
+        load: (ids) => tiles.lookup(log, ids),
+      };
+      this.#sources.set(log, source);
+    }
+    return source;
   }
 
   async #fresh(log: LogDescriptor): Promise<StoredCheckpoint> {

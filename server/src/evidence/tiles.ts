@@ -168,6 +168,13 @@ export class ExpandedTile {
     return span.offset + span.count <= this.width;
   }
 
+  /** The `i`-th complete node of tree level `r` inside the tile (0..7), or undefined beyond its width. */
+  hashAt(r: number, i: number): Buffer | undefined {
+    const level = this.#levels[r];
+    if (level === undefined || (i + 1) * HASH_SIZE > level.length) return undefined;
+    return level.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  }
+
   /** The hash of the subtree `span` (which must be covered). */
   hashOf(span: TileSpan): Buffer {
     const level = this.#levels[span.r];

@@ -4,6 +4,7 @@ import {
   b64Decode,
   b64DecodeExact,
   b64Encode,
+  b64EncodeInto,
   b64urlDecode,
   b64urlDecodeExact,
   b64urlEncode,
@@ -64,6 +65,16 @@ describe('base64 codecs', () => {
       '=Zg=',
     ]) {
       assert.throws(() => b64Decode(bad), EncodingError, bad);
+    }
+  });
+
+  test('encoding into a buffer writes the same text as b64Encode', () => {
+    for (let n = 0; n <= 40; n++) {
+      const bytes = Buffer.from(Array.from({ length: n }, (_, i) => (i * 97 + n * 31) % 256));
+      const out = Buffer.alloc(3 + Math.ceil(n / 3) * 4 + 2, 0x2e);
+      const end = b64EncodeInto(bytes, out, 3);
+      assert.equal(out.subarray(3, end).toString('latin1'), b64Encode(bytes), `${n} bytes`);
+      assert.equal(out.subarray(0, 3).toString('latin1') + out.subarray(end).toString('latin1'), '.....');
     }
   });
 

@@ -43,6 +43,45 @@ export function b64urlDecode(text: string): Buffer {
   return bytes;
 }
 
+const B64_ALPHABET = Buffer.from(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+  'latin1',
+);
+const PAD = 0x3d;
+
+/**
+ * Writes RFC 4648 §4 standard base64 with padding of `bytes` into `out` at `at` (which must have
+ * room for 4 * ceil(n / 3) bytes) and returns the position after it: the same text as `b64Encode`,
+ * without an intermediate string.
+ */
+export function b64EncodeInto(bytes: Uint8Array, out: Uint8Array, at: number): number {
+  const a = B64_ALPHABET;
+  const n = bytes.length;
+  const whole = n - (n % 3);
+  let o = at;
+  for (let i = 0; i < whole; i += 3) {
+    const x = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out[o++] = a[x >> 18] as number;
+    out[o++] = a[(x >> 12) & 63] as number;
+    out[o++] = a[(x >> 6) & 63] as number;
+    out[o++] = a[x & 63] as number;
+  }
+  if (n - whole === 1) {
+    const x = bytes[whole] as number;
+    out[o++] = a[x >> 2] as number;
+    out[o++] = a[(x & 3) << 4] as number;
+    out[o++] = PAD;
+    out[o++] = PAD;
+  } else if (n - whole === 2) {
+    const x = ((bytes[whole] as number) << 8) | (bytes[whole + 1] as number);
+    out[o++] = a[x >> 10] as number;
+    out[o++] = a[(x >> 4) & 63] as number;
+    out[o++] = a[(x & 15) << 2] as number;
+    out[o++] = PAD;
+  }
+  return o;
+}
+
 /** Encodes bytes as RFC 4648 §4 standard base64 with padding. */
 export function b64Encode(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');

@@ -3,21 +3,13 @@
  * holds them (EVIDENCE.md §3: one proof per entry, all against one checkpoint).
  *
  * Entries in ascending index order share most of their audit paths. The walk of each proof runs the
- * RFC's steps exactly as `rootFromInclusionProof` does, and stops early only when it reaches a state
- * (fn, sn, running hash) that the previous, verified, proof also reached at the same step with the
- * same remaining proof hashes: from there on both computations are identical, so this proof leads to
+ * RFC's steps with the functions `rootFromInclusionProof` uses (merkle-verify.ts), and stops early
+ * only when it reaches a state (fn, sn, running hash) that the previous, verified, proof also reached
+ * at the same step with the same remaining proof hashes: from there on both computations are identical, so this proof leads to
  * the same root. Nothing is assumed that a full walk would not check.
  */
-import { HASH_SIZE, nodeHash } from './merkle.js';
-
-interface Step {
-  fn: number;
-  sn: number;
-  r: Buffer;
-}
-
-const isOdd = (x: number): boolean => x % 2 === 1;
-const half = (x: number): number => Math.floor(x / 2);
+import { HASH_SIZE } from './merkle.js';
+import { type InclusionState, inclusionStep, startInclusion } from './merkle-verify.js';
 
 function sameSuffix(a: readonly Uint8Array[], b: readonly Uint8Array[], from: number): boolean {
   if (a.length !== b.length) return false;
@@ -32,7 +24,7 @@ function sameSuffix(a: readonly Uint8Array[], b: readonly Uint8Array[], from: nu
 export class InclusionBatchVerifier {
   readonly #size: number;
   readonly #root: Buffer;
-  #prev: { steps: Step[]; proof: readonly Uint8Array[] } | undefined;
+  #prev: { steps: InclusionState[]; proof: readonly Uint8Array[] } | undefined;
 
   constructor(size: number, root: Uint8Array) {
     this.#size = size;
@@ -41,39 +33,21 @@ export class InclusionBatchVerifier {
 
   /** True when `proof` proves that `leaf` (a leaf hash) is at `index` in the tree. */
   verify(index: number, leaf: Uint8Array, proof: readonly Uint8Array[]): boolean {
-    const size = this.#size;
-    if (!Number.isSafeInteger(index) || index < 0 || index >= size) return false;
-    if (leaf.length !== HASH_SIZE || this.#root.length !== HASH_SIZE) return false;
-    if (!proof.every((p) => p.length === HASH_SIZE)) return false;
+    let state = startInclusion(index, this.#size, leaf, proof);
+    if (state === undefined || this.#root.length !== HASH_SIZE) return this.#fail();
     const prev = this.#prev;
-    const steps: Step[] = [];
-    let fn = index;
-    let sn = size - 1;
-    let r: Buffer = Buffer.from(leaf);
+    const steps: InclusionState[] = [];
     for (let k = 0; k < proof.length; k++) {
-      const p = proof[k] as Uint8Array;
-      if (sn === 0) return this.#fail();
-      if (isOdd(fn) || fn === sn) {
-        r = nodeHash(p, r);
-        if (!isOdd(fn)) {
-          while (!isOdd(fn) && fn !== 0) {
-            fn = half(fn);
-            sn = half(sn);
-          }
-        }
-      } else {
-        r = nodeHash(r, p);
-      }
-      fn = half(fn);
-      sn = half(sn);
-      steps.push({ fn, sn, r });
+      state = inclusionStep(state, proof[k] as Uint8Array);
+      if (state === undefined) return this.#fail();
+      steps.push(state);
       const seen = prev?.steps[k];
       if (
         prev !== undefined &&
         seen !== undefined &&
-        seen.fn === fn &&
-        seen.sn === sn &&
-        seen.r.equals(r) &&
+        seen.fn === state.fn &&
+        seen.sn === state.sn &&
+        seen.r.equals(state.r) &&
         sameSuffix(proof, prev.proof, k + 1)
       ) {
         // The rest of this walk is the previous proof's walk, which reached the root.
@@ -81,7 +55,7 @@ export class InclusionBatchVerifier {
         return true;
       }
     }
-    if (sn !== 0 || !r.equals(this.#root)) return this.#fail();
+    if (state.sn !== 0 || !state.r.equals(this.#root)) return this.#fail();
     this.#prev = { steps, proof };
     return true;
   }

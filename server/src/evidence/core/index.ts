@@ -15,6 +15,7 @@ export {
   b64Decode,
   b64DecodeExact,
   b64Encode,
+  b64EncodeInto,
   b64urlDecode,
   b64urlDecodeExact,
   b64urlEncode,
@@ -61,9 +62,11 @@ export {
   inclusionProofOf,
   inclusionProofSubtrees,
   inclusionProofWith,
+  type LeafRange,
   leafHash,
   leavesLookup,
   nodeHash,
+  pathRanges,
   prefetch,
   rangeRootOf,
   rangeSubtrees,
@@ -110,6 +113,7 @@ export {
   parseTlogProof,
   TLOG_PROOF_HEADER,
   type TlogProof,
+  tlogProofBytes,
 } from './proof-text.js';
 export {
   checkConsistencyText,

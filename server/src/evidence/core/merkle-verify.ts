@@ -17,6 +17,50 @@ function isCount(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 0;
 }
 
+/** The running state of RFC 9162 §2.1.3.2: `fn`, `sn` and the hash `r`. */
+export interface InclusionState {
+  fn: number;
+  sn: number;
+  r: Buffer;
+}
+
+/**
+ * RFC 9162 §2.1.3.2 steps 1-3: the state before the first proof hash, or undefined when the
+ * arguments are malformed (index not below size, a hash that is not 32 bytes).
+ */
+export function startInclusion(
+  index: number,
+  size: number,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+): InclusionState | undefined {
+  if (!isCount(index) || !isCount(size) || index >= size) return undefined;
+  if (leaf.length !== HASH_SIZE || !validHashes(proof)) return undefined;
+  return { fn: index, sn: size - 1, r: Buffer.from(leaf) };
+}
+
+/**
+ * RFC 9162 §2.1.3.2 step 4 for one proof hash `p`: the next state, or undefined when `sn` is
+ * already 0 (the proof is too long).
+ */
+export function inclusionStep(state: InclusionState, p: Uint8Array): InclusionState | undefined {
+  let { fn, sn } = state;
+  if (sn === 0) return undefined;
+  let r: Buffer;
+  if (isOdd(fn) || fn === sn) {
+    r = nodeHash(p, state.r);
+    if (!isOdd(fn)) {
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    }
+  } else {
+    r = nodeHash(state.r, p);
+  }
+  return { fn: half(fn), sn: half(sn), r };
+}
+
 /**
  * Computes the root implied by an inclusion proof (RFC 9162 §2.1.3.2 steps 1-5),
  * or undefined when the proof is malformed for the given index and size.
@@ -27,28 +71,13 @@ export function rootFromInclusionProof(
   leaf: Uint8Array,
   proof: readonly Uint8Array[],
 ): Buffer | undefined {
-  if (!isCount(index) || !isCount(size) || index >= size) return undefined;
-  if (leaf.length !== HASH_SIZE || !validHashes(proof)) return undefined;
-  let fn = index;
-  let sn = size - 1;
-  let r: Buffer = Buffer.from(leaf);
+  let state = startInclusion(index, size, leaf, proof);
   for (const p of proof) {
-    if (sn === 0) return undefined;
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
+    if (state === undefined) return undefined;
+    state = inclusionStep(state, p);
   }
-  return sn === 0 ? r : undefined;
+  // Step 5: sn must be 0 at the end.
+  return state !== undefined && state.sn === 0 ? state.r : undefined;
 }
 
 /**

@@ -115,14 +115,14 @@ export function hashRange(lo: number, hi: number, lookup: SubtreeLookup): Buffer
 }
 
 /** A half-open leaf range [lo, hi) whose MTH is one proof element. */
-interface Range {
+export interface LeafRange {
   lo: number;
   hi: number;
 }
 
-/** RFC 9162 §2.1.3.1 PATH(m, D[n]) as leaf ranges, leaf's sibling first. */
-function pathRanges(index: number, size: number): Range[] {
-  const out: Range[] = [];
+/** RFC 9162 §2.1.3.1 PATH(m, D[n]) as leaf ranges, leaf's sibling first (0 <= index < size). */
+export function pathRanges(index: number, size: number): LeafRange[] {
+  const out: LeafRange[] = [];
   const walk = (lo: number, hi: number): void => {
     if (hi - lo <= 1) return;
     const k = splitPoint(hi - lo);
@@ -139,8 +139,8 @@ function pathRanges(index: number, size: number): Range[] {
 }
 
 /** RFC 9162 §2.1.4.1 PROOF(m, D[n]) = SUBPROOF(m, D[n], true) as leaf ranges. */
-function consistencyRanges(m: number, n: number): Range[] {
-  const out: Range[] = [];
+function consistencyRanges(m: number, n: number): LeafRange[] {
+  const out: LeafRange[] = [];
   const subproof = (lo: number, hi: number, mm: number, b: boolean): void => {
     if (mm === hi - lo) {
       if (!b) out.push({ lo, hi });
@@ -171,7 +171,7 @@ function checkConsistencyArgs(m: number, n: number): void {
   if (m > n) throw new RangeError(`old size ${m} exceeds new size ${n}`);
 }
 
-function subtreesOf(ranges: readonly Range[]): SubtreeId[] {
+function subtreesOf(ranges: readonly LeafRange[]): SubtreeId[] {
   return ranges.flatMap((r) => rangeSubtrees(r.lo, r.hi));
 }
 

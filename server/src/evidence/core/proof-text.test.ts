@@ -18,6 +18,7 @@ import {
   parseInclusionBlocks,
   parseTlogProof,
   TLOG_PROOF_HEADER,
+  tlogProofBytes,
 } from './proof-text.js';
 import {
   checkConsistencyText,
@@ -72,6 +73,19 @@ describe('tlog-proof@v1', () => {
     for (const text of bad) assert.throws(() => parseTlogProof(text), formatError, JSON.stringify(text));
     assert.throws(() => formatTlogProof({ index: 1, hashes: [A.subarray(1)], checkpoint: CP }), formatError);
     assert.throws(() => formatTlogProof({ index: -1, hashes: [], checkpoint: CP }), formatError);
+  });
+
+  test('written as bytes, the same text as formatted', () => {
+    const note = Buffer.from(CP, 'utf8');
+    for (const hashes of [[], [A], [A, B, A.subarray(0, 32)]]) {
+      for (const index of [0, 2, 9007199254740990]) {
+        const bytes = tlogProofBytes(index, hashes, note);
+        assert.equal(bytes.toString('utf8'), formatTlogProof({ index, hashes, checkpoint: CP }));
+      }
+    }
+    assert.throws(() => tlogProofBytes(1, [A.subarray(1)], note), formatError);
+    assert.throws(() => tlogProofBytes(-1, [], note), formatError);
+    assert.throws(() => tlogProofBytes(1, [], note.subarray(0, -1)), formatError);
   });
 });
 

@@ -7,7 +7,7 @@
  *   c2sp.org/tlog-witness add-checkpoint request).
  * Hashes are padded standard base64 of 32 bytes, one per line.
  */
-import { b64Decode, b64DecodeExact, b64Encode } from './encoding.js';
+import { b64Decode, b64DecodeExact, b64Encode, b64EncodeInto } from './encoding.js';
 import { HASH_SIZE } from './merkle.js';
 
 /** First line of a c2sp.org/tlog-proof@v1 proof. */
@@ -83,6 +83,32 @@ export function formatTlogProof(proof: TlogProof): string {
   if (!proof.checkpoint.endsWith('\n')) throw new ProofFormatError('checkpoint must end with a newline');
   const extra = proof.extra === undefined ? '' : `extra ${b64Encode(proof.extra)}\n`;
   return `${TLOG_PROOF_HEADER}\n${extra}index ${proof.index}\n${hashLines(proof.hashes)}\n${proof.checkpoint}`;
+}
+
+/** Base64 line of one 32-byte hash: 44 characters and a newline. */
+const HASH_LINE_BYTES = 45;
+const NEWLINE = 0x0a;
+
+/**
+ * The same bytes as the UTF-8 of `formatTlogProof` (without extra data), written straight into one
+ * buffer: the checkpoint note is given as its UTF-8 bytes, so a server can encode it once.
+ */
+export function tlogProofBytes(index: number, hashes: readonly Uint8Array[], checkpoint: Uint8Array): Buffer {
+  checkCount(index, 'index');
+  if (checkpoint[checkpoint.length - 1] !== NEWLINE) {
+    throw new ProofFormatError('checkpoint must end with a newline');
+  }
+  const head = `${TLOG_PROOF_HEADER}\nindex ${index}\n`;
+  const out = Buffer.allocUnsafe(head.length + hashes.length * HASH_LINE_BYTES + 1 + checkpoint.length);
+  let at = out.write(head, 0, 'latin1');
+  for (const h of hashes) {
+    if (h.length !== HASH_SIZE) throw new ProofFormatError('every proof hash must be 32 bytes');
+    at = b64EncodeInto(h, out, at);
+    out[at++] = NEWLINE;
+  }
+  out[at++] = NEWLINE;
+  out.set(checkpoint, at);
+  return out;
 }
 
 /**

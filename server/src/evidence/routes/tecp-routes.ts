@@ -6,12 +6,13 @@ import accepts from 'accepts';
 import type { Response } from 'express';
 import type { LeanReply, LeanRoutes } from '../../platform/http/lean-routes.js';
 import { queryCheck, type Validated, validate } from '../../platform/http/validate.js';
-import { b64Encode, formatConsistencyProof, formatTlogProof, formatVerifierKey } from '../core/index.js';
+import { b64Encode, formatConsistencyProof, formatVerifierKey, tlogProofBytes } from '../core/index.js';
 import { toJwk } from '../keys/key-repository.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { LogDescriptor, LogName } from '../logs.js';
-import type { ProofService } from '../proofs.js';
+import type { InclusionProof, ProofService } from '../proofs.js';
 import { ConsistencyQuery, ProofQuery, VerifyBody } from '../schemas.js';
+import type { StoredCheckpoint } from '../sequencer/log-sequencer.js';
 import type { VerifyService } from '../verify-service.js';
 import type { RouteDeclarer } from './declarer.js';
 
@@ -22,17 +23,39 @@ export interface TecpRoutesDeps {
   verifier: VerifyService;
 }
 
-const wantsJson = (req: IncomingMessage): boolean =>
-  accepts(req).type(['text/plain', 'application/json']) === 'application/json';
+/** JSON only when asked for: without an `accept` header, or accepting any type, the text form. */
+const wantsJson = (req: IncomingMessage): boolean => {
+  const accept = req.headers.accept;
+  if (accept === undefined || accept === '*/*') return false;
+  return accepts(req).type(['text/plain', 'application/json']) === 'application/json';
+};
 
 const sendText = (res: Response, text: string): void => {
   res.setHeader('cache-control', 'no-store');
   res.type('text/plain; charset=utf-8').send(text);
 };
 
-/** `GET /api/v1/tecp/proof`: tlog-proof@v1 text, or JSON when asked for. */
-async function proofReply(deps: TecpRoutesDeps, q: ProofQuery, json: boolean): Promise<LeanReply> {
-  const proof = await deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** UTF-8 of each served checkpoint note, encoded once (checkpoints are shared until replaced). */
+const notes = new WeakMap<StoredCheckpoint, Buffer>();
+
+function noteBytes(checkpoint: StoredCheckpoint): Buffer {
+  let bytes = notes.get(checkpoint);
+  if (bytes === undefined) {
+    bytes = Buffer.from(checkpoint.note, 'utf8');
+    notes.set(checkpoint, bytes);
+  }
+  return bytes;
+}
+
+/** `GET /api/v1/tecp/proof`: tlog-proof@v1 text, or JSON when asked for (at once when in memory). */
+function proofReply(deps: TecpRoutesDeps, q: ProofQuery, json: boolean): LeanReply | Promise<LeanReply> {
+  const proof = deps.proofs.inclusion(deps.logs[q.log], q.index, q.size);
+  return proof instanceof Promise ? proof.then((p) => replyOf(p, json)) : replyOf(proof, json);
+}
+
+function replyOf(proof: InclusionProof, json: boolean): LeanReply {
   if (json) {
     const body = {
       index: proof.index,
@@ -43,12 +66,8 @@ async function proofReply(deps: TecpRoutesDeps, q: ProofQuery, json: boolean): P
     return { type: 'application/json; charset=utf-8', body: JSON.stringify(body) };
   }
   // c2sp.org/tlog-proof@v1
-  const text = formatTlogProof({
-    index: proof.index,
-    hashes: proof.hashes,
-    checkpoint: proof.checkpoint.note,
-  });
-  return { type: 'text/plain; charset=utf-8', body: text, headers: { 'cache-control': 'no-store' } };
+  const body = tlogProofBytes(proof.index, proof.hashes, noteBytes(proof.checkpoint));
+  return { type: 'text/plain; charset=utf-8', body, headers: NO_STORE };
 }
 
 /** Serves the inclusion proof on the lean path (GET; HEAD and the route registry keep the Express route). */

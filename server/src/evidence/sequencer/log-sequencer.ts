@@ -156,18 +156,11 @@ export class LogSequencer {
       ),
       kid: key.kid,
     };
-    await client.query('update evidence_logs set size = $2, root = $3, updated_at = now() where id = $1', [
-      id,
-      checkpoint.size,
-      checkpoint.root,
-    ]);
-    await client.query('insert into checkpoints (log, size, root, note, kid) values ($1, $2, $3, $4, $5)', [
-      id,
-      checkpoint.size,
-      checkpoint.root,
-      checkpoint.note,
-      checkpoint.kid,
-    ]);
+    await client.query(
+      `with state as (update evidence_logs set size = $2, root = $3, updated_at = now() where id = $1)
+       insert into checkpoints (log, size, root, note, kid) values ($1, $2, $3, $4, $5)`,
+      [id, checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.kid],
+    );
     this.#signedKid = key.kid;
     return {
       log: this.log,

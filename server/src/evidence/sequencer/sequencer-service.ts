@@ -1,7 +1,8 @@
 /**
  * Runs the log sequencers of this replica: elects itself through PostgreSQL and integrates queued
- * leaves every half checkpoint interval, so each appended leaf is in a signed checkpoint within
- * `checkpointIntervalMs`.
+ * leaves every half checkpoint interval (polls start half an interval apart, or at once when the
+ * previous one took longer), so each appended leaf is in a signed checkpoint within about
+ * `checkpointIntervalMs` plus one integration.
  *
  * Election: a session-level `pg_try_advisory_lock` per log, held on one dedicated connection
  * (PostgreSQL "Advisory Locks"); when that connection dies the lock is released and another replica
@@ -75,19 +76,25 @@ export class SequencerService {
     const pollMs = Math.max(10, Math.floor(intervalMs / 2));
     let backoff = pollMs;
     while (this.#running) {
+      const started = performance.now();
       let backlog = false;
+      let wait: number;
       try {
         backlog = await this.#tick();
         backoff = pollMs;
+        // Polls are spaced from the start of the previous one: a leaf appended during a long
+        // integration waits for the next poll, not for that integration plus a whole poll period.
+        wait = pollMs - (performance.now() - started);
       } catch (err) {
         logger.error({ err }, 'evidence sequencer failed; retrying');
         await this.#release();
         backoff = Math.min(backoff * 2, 10000);
+        wait = backoff;
       }
       if (!this.#running) break;
-      if (backlog) continue;
+      if (backlog || wait <= 0) continue;
       this.#wake = new AbortController();
-      await sleep(backoff, undefined, { signal: this.#wake.signal }).catch(() => undefined);
+      await sleep(wait, undefined, { signal: this.#wake.signal }).catch(() => undefined);
     }
   }
 

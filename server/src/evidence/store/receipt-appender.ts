@@ -42,15 +42,17 @@ interface Waiting {
 }
 
 /**
- * One statement per batch (a single statement is atomic: all its rows commit or none). Leaf ids come
- * from the sequence (gaps allowed: they are handles, not log indices); then the leaf, its queue row
- * and its search metadata are inserted.
+ * One statement per batch (a single statement is atomic: all its rows commit or none). The leaves
+ * travel as one binary `bytea` parameter (their concatenation) with each one's offset and length, so
+ * neither side hex-encodes a kilobyte per receipt as a `bytea[]` text array would. Leaf ids come from
+ * the sequence (gaps allowed: they are handles, not log indices); then the leaf, its queue row and its
+ * search metadata are inserted.
  */
 const INSERT_BATCH = `
   with input as materialized (
-    select nextval('log_leaf_ids') as id, t.*
-      from unnest($2::bytea[], $3::bigint[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::uuid[])
-        with ordinality as t(data, ts, subject, team, model, op, status, request_id, ord)
+    select nextval('log_leaf_ids') as id, substring($2::bytea from t.start for t.len) as data, t.*
+      from unnest($3::int[], $4::int[], $5::bigint[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::uuid[])
+        with ordinality as t(start, len, ts, subject, team, model, op, status, request_id, ord)
   ), leaves as (
     insert into log_leaves (id, log, data) select id, $1, data from input
   ), queued as (
@@ -61,6 +63,17 @@ const INSERT_BATCH = `
       from input
   )
   select ord, id from input`;
+
+/** 1-based start of each leaf in the concatenation of all of them (SQL `substring` positions). */
+function starts(leaves: readonly ReceiptLeaf[]): number[] {
+  const out: number[] = [];
+  let at = 1;
+  for (const l of leaves) {
+    out.push(at);
+    at += l.data.length;
+  }
+  return out;
+}
 
 export class ReceiptAppender {
   readonly #queue: Waiting[] = [];
@@ -143,7 +156,9 @@ export class ReceiptAppender {
         text: INSERT_BATCH,
         values: [
           LOG_IDS.receipts,
-          leaves.map((l) => l.data),
+          Buffer.concat(leaves.map((l) => l.data)),
+          starts(leaves),
+          leaves.map((l) => l.data.length),
           leaves.map((l) => l.ts),
           leaves.map((l) => l.subject),
           leaves.map((l) => l.team),

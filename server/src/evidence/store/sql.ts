@@ -26,8 +26,8 @@ export async function withConnection<T>(db: Knex, fn: (client: SqlClient) => Pro
  * (PostgreSQL "synchronous_commit").
  */
 export async function inTransaction<T>(client: SqlClient, fn: () => Promise<T>): Promise<T> {
-  await client.query('begin');
-  await client.query('set local synchronous_commit to on');
+  // One round trip: the simple query protocol runs both statements.
+  await client.query('begin; set local synchronous_commit to on');
   try {
     const result = await fn();
     await client.query('commit');

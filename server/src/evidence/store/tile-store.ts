@@ -8,11 +8,11 @@
  */
 import type { Knex } from 'knex';
 import type { SubtreeHashReader, SubtreeId, SubtreeLookup } from '../core/index.js';
-import { ExpandedTile, type TileId, tileSpanOf } from '../tiles.js';
+import { ExpandedTile, TILE_HEIGHT, TILE_WIDTH, type TileId, tileSpanOf } from '../tiles.js';
 import { type SqlClient, toNumber, withConnection } from './sql.js';
 
 /** Numeric cache key: tile index, tile level (< 64) and log id (< 8) packed into a safe integer. */
-const keyOf = (log: number, tile: TileId): number => (tile.index * 64 + tile.level) * 8 + log;
+const keyOf = (log: number, level: number, index: number): number => (index * 64 + level) * 8 + log;
 
 /** Key of a tile within one log, as returned by `TileStore.fetch`. */
 export const tileKey = (tile: TileId): string => `${tile.level}/${tile.index}`;
@@ -32,7 +32,12 @@ export class TileCache {
   }
 
   get(log: number, tile: TileId): ExpandedTile | undefined {
-    const key = keyOf(log, tile);
+    return this.at(log, tile.level, tile.index);
+  }
+
+  /** The same as `get`, for a tile given by its level and index. */
+  at(log: number, level: number, index: number): ExpandedTile | undefined {
+    const key = keyOf(log, level, index);
     const young = this.#young.get(key);
     if (young !== undefined) return young;
     const old = this.#old.get(key);
@@ -43,7 +48,7 @@ export class TileCache {
   /** Keeps the widest version of a tile. */
   put(log: number, tile: TileId, expanded: ExpandedTile): void {
     if (this.#half === 0) return;
-    const key = keyOf(log, tile);
+    const key = keyOf(log, tile.level, tile.index);
     const held = this.#young.get(key) ?? this.#old.get(key);
     if (held !== undefined && held.width >= expanded.width) return;
     this.#insert(key, expanded);
@@ -136,6 +141,18 @@ export class TileStore {
       }
       return tile.hashOf(span);
     };
+  }
+
+  /**
+   * The hash of the complete subtree `{level, index}` of `log` when its tile is cached and covers it,
+   * else undefined (no I/O, no allocation but the returned view).
+   */
+  cachedSubtree(log: number, level: number, index: number): Buffer | undefined {
+    const tileLevel = Math.floor(level / TILE_HEIGHT);
+    const r = level - tileLevel * TILE_HEIGHT;
+    const first = index * 2 ** r;
+    const tileIndex = Math.floor(first / TILE_WIDTH);
+    return this.cache.at(log, tileLevel, tileIndex)?.hashAt(r, (first - tileIndex * TILE_WIDTH) / 2 ** r);
   }
 
   /** The same as a batch reader, for core's `CompactTree.load` and `treeRoot`. */

@@ -27,8 +27,11 @@ export interface LeanReply {
   headers?: Record<string, string>;
 }
 
-/** Answers a request (already routed by its exact path); throws AppError for a 4xx. */
-export type LeanHandler = (req: IncomingMessage, query: ParsedUrlQuery) => Promise<LeanReply>;
+/**
+ * Answers a request (already routed by its exact path), at once or through a promise; throws (or
+ * rejects with) AppError for a 4xx.
+ */
+export type LeanHandler = (req: IncomingMessage, query: ParsedUrlQuery) => LeanReply | Promise<LeanReply>;
 
 /** What a lean POST handler gets besides the request and response. */
 export interface LeanRequest {
@@ -66,6 +69,16 @@ function staticHeaders(middleware: RequestHandler): Array<[string, string]> {
   return headers;
 }
 
+/** A request being answered on the lean path. */
+interface Answering {
+  res: ServerResponse;
+  path: string;
+  route: string;
+  id: string;
+  /** `process.hrtime.bigint()` when it was routed. */
+  started: bigint;
+}
+
 export class LeanRoutes {
   readonly #routes = new Map<string, { route: string; handler: LeanHandler }>();
   readonly #posts = new Map<string, { route: string; exchange: LeanExchange }>();
@@ -73,6 +86,11 @@ export class LeanRoutes {
   /** Flat name, value list (the form `writeHead` takes). */
   readonly #headers: string[];
   readonly #bodyLimit: number;
+  /**
+   * The request lines' logger: their fields are the fixed ones written below (no header, query or
+   * body), so the redaction pass the application logger runs on every line is skipped for them.
+   */
+  readonly #lines: Logger;
 
   constructor(
     private readonly deps: {
@@ -87,6 +105,7 @@ export class LeanRoutes {
     this.#pairs = staticHeaders(deps.security);
     this.#headers = this.#pairs.flat();
     this.#bodyLimit = byteSize(deps.jsonBodyLimit ?? '4mb');
+    this.#lines = deps.log.child({}, { redact: [] });
   }
 
   /** Serves `GET path` (exact, no parameters) on the lean path; `route` labels its metrics. */
@@ -113,35 +132,43 @@ export class LeanRoutes {
     if (req.method !== 'GET') return false;
     const entry = this.#routes.get(path);
     if (entry === undefined) return false;
-    void this.#answer(req, res, path, entry.route, entry.handler, q < 0 ? '' : req.url.slice(q + 1));
+    const started = process.hrtime.bigint();
+    const id = requestIdOf(req.headers['x-request-id'] as string | undefined);
+    const request: Answering = { res, path, route: entry.route, id, started };
+    let reply: LeanReply | Promise<LeanReply>;
+    try {
+      reply = entry.handler(req, parseQuery(q < 0 ? '' : req.url.slice(q + 1)));
+    } catch (err) {
+      this.#send(request, ...this.#failure(err, id));
+      return true;
+    }
+    // A reply known at once is written at once, without a promise.
+    if (!(reply instanceof Promise)) this.#send(request, 200, reply);
+    else
+      reply.then(
+        (r) => this.#send(request, 200, r),
+        (err: unknown) => this.#send(request, ...this.#failure(err, id)),
+      );
     return true;
   }
 
-  async #answer(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    route: string,
-    handler: LeanHandler,
-    search: string,
-  ): Promise<void> {
-    const started = process.hrtime.bigint();
-    const id = requestIdOf(req.headers['x-request-id'] as string | undefined);
-    let status = 200;
-    let reply: LeanReply;
-    try {
-      reply = await handler(req, parseQuery(search));
-    } catch (err) {
-      const known = asAppError(err);
-      const error = known ?? new AppError('INTERNAL');
-      if (!known) this.deps.log.error({ err, requestId: id }, 'unhandled error');
-      status = error.status;
-      reply = {
+  /** The status and error body of a failed request (AppError codes; anything else is INTERNAL). */
+  #failure(err: unknown, id: string): [number, LeanReply] {
+    const known = asAppError(err);
+    const error = known ?? new AppError('INTERNAL');
+    if (!known) this.deps.log.error({ err, requestId: id }, 'unhandled error');
+    return [
+      error.status,
+      {
         type: 'application/json; charset=utf-8',
         body: JSON.stringify(errorBody(error, id)),
         ...(error.headers ? { headers: error.headers } : {}),
-      };
-    }
+      },
+    ];
+  }
+
+  #send(request: Answering, status: number, reply: LeanReply): void {
+    const { res, path, route, id, started } = request;
     // One writeHead with a flat list: the cheapest way to send many headers.
     const headers = [...this.#headers, 'x-request-id', id, 'content-type', reply.type];
     headers.push('content-length', String(Buffer.byteLength(reply.body)));
@@ -161,8 +188,8 @@ export class LeanRoutes {
       status,
       ms: Math.round(seconds * 1e5) / 100,
     };
-    if (status >= 500) this.deps.log.error(line, 'request failed');
-    else this.deps.log.info(line, 'request completed');
+    if (status >= 500) this.#lines.error(line, 'request failed');
+    else this.#lines.info(line, 'request completed');
   }
 
   #exchange(
@@ -201,8 +228,8 @@ export class LeanRoutes {
         bytesIn: Number(req.headers['content-length'] ?? 0),
         aborted,
       };
-      if (res.statusCode >= 500) this.deps.log.error(line, 'request failed');
-      else this.deps.log.info(line, aborted ? 'request aborted' : 'request completed');
+      if (res.statusCode >= 500) this.#lines.error(line, 'request failed');
+      else this.#lines.info(line, aborted ? 'request aborted' : 'request completed');
     });
     const request: LeanRequest = {
       id,
