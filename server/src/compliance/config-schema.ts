@@ -54,7 +54,7 @@ export const ExportsConfig = section(
     pageSize: Type.Integer({
       minimum: 100,
       maximum: 20000,
-      default: 2000,
+      default: 500,
       description: 'Entries read from the database, and proved, per page; memory use is proportional to it.',
     }),
   },
