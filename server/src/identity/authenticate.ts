@@ -58,10 +58,14 @@ async function fromApiKey(keys: ApiKeyService, secret: string): Promise<Principa
   return principal;
 }
 
+/** The token of an `Authorization: Bearer` header value, else undefined. */
+const bearerToken = (authorization: string): string | undefined =>
+  /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1];
+
 /** The `aila_` API key of an `Authorization: Bearer` header value, else undefined. */
 export function bearerApiKey(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
-  const secret = /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1];
+  const secret = bearerToken(authorization);
   return secret?.startsWith(API_KEY_PREFIX) ? secret : undefined;
 }
 
@@ -110,18 +114,18 @@ export function authenticate(deps: {
   return async (req: Request, res: Response, next) => {
     const authorization = req.get('authorization');
     if (authorization !== undefined) {
-      const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
+      const token = bearerToken(authorization);
       // RFC 7644 §2: SCIM clients authenticate with a bearer token; a bad one is refused by the
       // SCIM routes, in the SCIM error format.
-      if (match?.[1]?.startsWith(SCIM_TOKEN_PREFIX)) {
-        req.scim = await scimTokens.resolve(match[1]);
+      if (token?.startsWith(SCIM_TOKEN_PREFIX)) {
+        req.scim = await scimTokens.resolve(token);
         next();
         return;
       }
-      if (!match?.[1]?.startsWith(API_KEY_PREFIX)) {
+      if (!token?.startsWith(API_KEY_PREFIX)) {
         throw unauthenticated('INVALID_API_KEY', 'Use Authorization: Bearer with an aila_ API key.');
       }
-      req.auth = await apiKeyPrincipal(keys, match[1]);
+      req.auth = await apiKeyPrincipal(keys, token);
       next();
       return;
     }

@@ -176,20 +176,26 @@ export class LeanRoutes {
     // While draining, close each connection after its response so clients reconnect elsewhere.
     if (this.deps.health.isDraining) headers.push('connection', 'close');
     res.writeHead(status, headers).end(reply.body);
+    this.#record('GET', { requestId: id }, path, route, status, started);
+  }
+
+  /** The request's metrics and its one log line. */
+  #record(
+    method: 'GET' | 'POST',
+    bindings: { requestId: string; traceId?: string },
+    path: string,
+    route: string,
+    status: number,
+    started: bigint,
+    body?: { bytesIn: number; aborted: boolean },
+  ): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const labels = { method: 'GET', route, status: String(status) };
+    const labels = { method, route, status: String(status) };
     this.deps.metrics.httpRequests.inc(labels);
     this.deps.metrics.httpDuration.observe(labels, seconds);
-    const line = {
-      requestId: id,
-      method: 'GET',
-      path,
-      route,
-      status,
-      ms: Math.round(seconds * 1e5) / 100,
-    };
+    const line = { ...bindings, method, path, route, status, ms: Math.round(seconds * 1e5) / 100, ...body };
     if (status >= 500) this.#lines.error(line, 'request failed');
-    else this.#lines.info(line, 'request completed');
+    else this.#lines.info(line, body?.aborted ? 'request aborted' : 'request completed');
   }
 
   #exchange(
@@ -213,23 +219,10 @@ export class LeanRoutes {
     res.setHeader('x-request-id', id);
     if (this.deps.health.isDraining) res.setHeader('connection', 'close');
     res.once('close', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const labels = { method: 'POST', route, status: String(res.statusCode) };
-      this.deps.metrics.httpRequests.inc(labels);
-      this.deps.metrics.httpDuration.observe(labels, seconds);
-      const aborted = !res.writableFinished;
-      const line = {
-        ...bindings,
-        method: 'POST',
-        path,
-        route,
-        status: res.statusCode,
-        ms: Math.round(seconds * 1e5) / 100,
+      this.#record('POST', bindings, path, route, res.statusCode, started, {
         bytesIn: Number(req.headers['content-length'] ?? 0),
-        aborted,
-      };
-      if (res.statusCode >= 500) this.#lines.error(line, 'request failed');
-      else this.#lines.info(line, aborted ? 'request aborted' : 'request completed');
+        aborted: !res.writableFinished,
+      });
     });
     const request: LeanRequest = {
       id,
