@@ -4,8 +4,9 @@
  * Batches keep messages few; a bounded number in flight keeps memory flat.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PinnedKey } from '../../../evidence/core/index.js';
+import { startWorker } from '../../../platform/worker.js';
 import type { BundleQuery } from '../format.js';
 
 export interface SignatureBatch {
@@ -24,18 +25,6 @@ interface Pending {
   resolve: (results: SignatureResult[]) => void;
   reject: (err: Error) => void;
 }
-
-/** The worker module next to this one: built .js, or the .ts source run through tsx (development, tests). */
-const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSource ? './signature-worker.ts' : './signature-worker.js', import.meta.url);
-/** Under tsx the worker registers tsx's loader itself before importing the source (Node 20 workers do not inherit it). */
-const workerEntry = (): [string | URL, { eval?: boolean }] =>
-  fromSource
-    ? [
-        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`,
-        { eval: true },
-      ]
-    : [workerUrl, {}];
 
 export class SignaturePool {
   readonly #workers: Worker[];
@@ -57,8 +46,7 @@ export class SignaturePool {
     this.#onResult = onResult;
     const size = Math.max(1, Math.min(4, availableParallelism()));
     this.#workers = Array.from({ length: size }, () => {
-      const [entry, options] = workerEntry();
-      const worker = new Worker(entry, { ...options, workerData: checks });
+      const worker = startWorker(import.meta.url, 'signature-worker', { workerData: checks });
       worker.on('message', (msg: { id: number; results: SignatureResult[] }) => {
         const pending = this.#pending.get(msg.id);
         this.#pending.delete(msg.id);
