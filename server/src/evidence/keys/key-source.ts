@@ -4,7 +4,7 @@
  * reads a source at start-up and again every `keys.refreshMs`; the Vault sources are built by the
  * secrets module, which owns the Vault client.
  */
-import { type KeyObject, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
 import {
   ED25519_SIGNATURE_LENGTH,
@@ -12,8 +12,8 @@ import {
   keyPairFromSeed,
   kidOf,
   localSigner,
-  publicKeyFromRaw,
 } from '../core/index.js';
+import { SignatureChecker } from './signature-checker.js';
 
 /** A usable signing key. */
 export interface SigningKey {
@@ -61,6 +61,9 @@ export function localSigningKey(seed: Buffer): SigningKey {
   };
 }
 
+/** Checks remote signers' signatures off the event loop; its worker starts with the first check. */
+const checker = new SignatureChecker();
+
 /**
  * A remote signer (Vault Transit) as the evidence module uses it: every signature is checked against
  * the key's public key before use (RFC 8032 §5.1.7), and any failure of the signer (Vault down,
@@ -70,28 +73,20 @@ export function localSigningKey(seed: Buffer): SigningKey {
  */
 export function checkedSigner(signer: Ed25519Signer, onFailure: (err: Error) => void): Ed25519Signer {
   const { publicKey } = signer;
-  const key = publicKeyFromRaw(publicKey);
-  // RFC 8032 §5.1.7 in libuv's thread pool (the callback form), off the event loop that serves requests.
-  const verifies = (data: Buffer, signature: Buffer) =>
-    new Promise<boolean>((resolve) => {
-      if (signature.length !== ED25519_SIGNATURE_LENGTH) resolve(false);
-      else verify(null, data, key, signature, (err, ok) => resolve(err === null && ok));
-    });
+  const verifies = async (data: Buffer, signature: Buffer) =>
+    signature.length === ED25519_SIGNATURE_LENGTH && (await checker.verify(publicKey, data, signature));
   return {
     publicKey,
     sign: async (data) => {
-      let signature: Buffer;
       try {
-        signature = await signer.sign(data);
+        const signature = await signer.sign(data);
+        if (!(await verifies(data, signature)))
+          throw new Error('the signer returned a signature that does not verify with its public key');
+        return signature;
       } catch (err) {
         onFailure(err as Error);
         throw new AppError('EVIDENCE_UNAVAILABLE');
       }
-      if (!(await verifies(data, signature))) {
-        onFailure(new Error('the signer returned a signature that does not verify with its public key'));
-        throw new AppError('EVIDENCE_UNAVAILABLE');
-      }
-      return signature;
     },
   };
 }
