@@ -201,14 +201,30 @@ function requireCount(value: unknown, field: string): number {
   return value;
 }
 
-function buildExt(ext: Omit<ReceiptExt, 'kid'>, publicKey: Uint8Array): ReceiptExt {
+/**
+ * `pubkey` and `kid` of a signing key, computed once per key: a service signs long runs of receipts
+ * with one key, whose names would otherwise cost a SHA-256 and two encodings per receipt. Keyed by
+ * the key's bytes object and checked against a copy of its contents, so a reused buffer cannot
+ * return another key's names.
+ */
+const keyNames = new WeakMap<Uint8Array, { bytes: Buffer; pubkey: string; kid: string }>();
+
+function namesOf(publicKey: Uint8Array): { pubkey: string; kid: string } {
+  const known = keyNames.get(publicKey);
+  if (known?.bytes.equals(publicKey)) return known;
+  const names = { bytes: Buffer.from(publicKey), pubkey: b64urlEncode(publicKey), kid: kidOf(publicKey) };
+  keyNames.set(publicKey, names);
+  return names;
+}
+
+function buildExt(ext: Omit<ReceiptExt, 'kid'>, kid: string): ReceiptExt {
   if (!(RECEIPT_OPS as readonly string[]).includes(ext.op))
     throw new TypeError(`ext.op ${ext.op} is not allowed`);
   if (!(RECEIPT_STATUSES as readonly string[]).includes(ext.status)) {
     throw new TypeError(`ext.status ${ext.status} is not allowed`);
   }
   const out: ReceiptExt = {
-    kid: kidOf(publicKey),
+    kid,
     op: ext.op,
     request_id: requireString(ext.request_id, 'ext.request_id'),
     subject: requireString(ext.subject, 'ext.subject'),
@@ -243,6 +259,7 @@ export function buildReceipt(params: BuildReceiptParams): UnsignedReceipt {
   }
   const policyIds = [...params.policyIds].sort();
   if (new Set(policyIds).size !== policyIds.length) throw new TypeError('duplicate policy id');
+  const names = namesOf(params.publicKey);
   const receipt: UnsignedReceipt = {
     version: TECP_VERSION,
     code_ref: requireString(params.codeRef, 'codeRef'),
@@ -251,9 +268,9 @@ export function buildReceipt(params: BuildReceiptParams): UnsignedReceipt {
     input_hash: params.inputHash,
     output_hash: params.outputHash,
     policy_ids: policyIds,
-    pubkey: b64urlEncode(params.publicKey),
+    pubkey: names.pubkey,
   };
-  if (params.ext !== undefined) receipt.ext = buildExt(params.ext, params.publicKey);
+  if (params.ext !== undefined) receipt.ext = buildExt(params.ext, names.kid);
   assertEvidenceSafe(receipt);
   return receipt;
 }
