@@ -19,6 +19,7 @@ import type { Health } from '../health.js';
 import { asAppError, errorBody, errorResponseBody, logError } from './error-handler.js';
 import { byteSize, readJsonBody } from './lean-body.js';
 import { requestIdOf } from './request-context.js';
+import { type RequestLine, requestLines } from './request-line.js';
 
 /** A lean handler's answer. */
 export interface LeanReply {
@@ -86,11 +87,8 @@ export class LeanRoutes {
   /** Flat name, value list (the form `writeHead` takes). */
   readonly #headers: string[];
   readonly #bodyLimit: number;
-  /**
-   * The request lines' logger: their fields are the fixed ones written below (no header, query or
-   * body), so the redaction pass the application logger runs on every line is skipped for them.
-   */
-  readonly #lines: Logger;
+  /** Each request's one log line (request-line.ts). */
+  readonly #lines: (line: RequestLine) => void;
 
   constructor(
     private readonly deps: {
@@ -105,7 +103,7 @@ export class LeanRoutes {
     this.#pairs = staticHeaders(deps.security);
     this.#headers = this.#pairs.flat();
     this.#bodyLimit = byteSize(deps.jsonBodyLimit ?? '4mb');
-    this.#lines = deps.log.child({}, { redact: [] });
+    this.#lines = requestLines(deps.log);
   }
 
   /** Serves `GET path` (exact, no parameters) on the lean path; `route` labels its metrics. */
@@ -193,9 +191,7 @@ export class LeanRoutes {
     const labels = { method, route, status: String(status) };
     this.deps.metrics.httpRequests.inc(labels);
     this.deps.metrics.httpDuration.observe(labels, seconds);
-    const line = { ...bindings, method, path, route, status, ms: Math.round(seconds * 1e5) / 100, ...body };
-    if (status >= 500) this.#lines.error(line, 'request failed');
-    else this.#lines.info(line, body?.aborted ? 'request aborted' : 'request completed');
+    this.#lines({ ...bindings, method, path, route, status, ms: Math.round(seconds * 1e5) / 100, ...body });
   }
 
   #exchange(

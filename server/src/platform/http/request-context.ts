@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { runWithContext } from '../context.js';
+import { requestLines } from './request-line.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -26,6 +27,7 @@ declare global {
  * a UUID), binds a child logger and the request context, and logs one line when the response closes.
  */
 export function requestContext(log: Logger): RequestHandler {
+  const lines = requestLines(log);
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     req.id = requestIdOf(req.get('x-request-id'));
@@ -34,18 +36,17 @@ export function requestContext(log: Logger): RequestHandler {
     res.setHeader('x-request-id', req.id);
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const aborted = !res.writableFinished;
-      const line = {
+      lines({
+        requestId: req.id,
+        traceId,
         method: req.method,
         path: req.path,
         route: req.route?.path as string | undefined,
         status: res.statusCode,
         ms: Math.round(ms * 100) / 100,
         bytesIn: Number(req.get('content-length') ?? 0),
-        aborted,
-      };
-      if (res.statusCode >= 500) req.log.error(line, 'request failed');
-      else req.log.info(line, aborted ? 'request aborted' : 'request completed');
+        aborted: !res.writableFinished,
+      });
     });
     runWithContext(
       traceId ? { requestId: req.id, traceId, log: req.log } : { requestId: req.id, log: req.log },
