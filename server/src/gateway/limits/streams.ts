@@ -23,14 +23,33 @@ export interface StreamLimit {
 /** The outcome of asking for a stream slot. */
 export type SlotResult = { ok: true; release: () => void } | { ok: false; subject: string; limit: number };
 
+/** Most subjects in one statement: bounds the advisory locks its transaction holds. */
+const MAX_TAKE_SUBJECTS = 256;
+/** Most streams in one statement. */
+const MAX_TAKE_STREAMS = 1024;
+
+/** A stream waiting for its slots. */
+interface Asking {
+  streamId: string;
+  /** Its limits, sorted by subject. */
+  limits: StreamLimit[];
+  resolve: (result: SlotResult) => void;
+  reject: (err: Error) => void;
+}
+
+/** The one order of subjects: within a stream and within a batch, so locks are always taken in it. */
+const bySubject = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Concurrent-stream limits across appliance replicas: one row per running stream and subject in
- * `gateway_stream_slots`, counted and inserted under a per-subject advisory transaction lock so two
- * replicas cannot both take the last slot, in one statement (`gateway_take_stream_slot`, one round
- * trip). This replica renews the expiry of its own rows; rows of a replica that died expire after
- * `ttlMs`. Slots are taken with a prepared statement on a few connections of their own, not through
- * the query builder and pool; the slots of ended streams are deleted together, one statement at a
- * time.
+ * `gateway_stream_slots`, counted and inserted under per-subject advisory transaction locks so two
+ * replicas cannot both take the last slot. Streams that ask while a statement runs are taken
+ * together by the next one (`gateway_take_stream_slots`, one round trip for the batch, each
+ * subject's live slots counted once), so a burst of streams costs a few statements, not one each
+ * in a queue. This replica renews the expiry of its own rows; rows of a replica that died expire
+ * after `ttlMs`. Statements run as prepared statements on a few connections of their own, not
+ * through the query builder and pool; the slots of ended streams are deleted together, one
+ * statement at a time.
  */
 export class StreamSlots {
   readonly replicaId = randomUUID();
@@ -42,23 +61,79 @@ export class StreamSlots {
     private readonly ttlMs: number,
   ) {}
 
-  async acquire(limits: readonly StreamLimit[]): Promise<SlotResult> {
-    const streamId = randomUUID();
-    // Locks in a fixed order, so concurrent acquisitions for overlapping subjects cannot deadlock.
-    const sorted = [...limits].sort((a, b) => (a.subject < b.subject ? -1 : 1));
-    const { rows } = await this.#query<{ refused: number }>({
-      name: 'aila_take_stream_slot',
-      text: 'select gateway_take_stream_slot($1, $2, $3::text[], $4::integer[], $5) as refused',
-      values: [
-        streamId,
-        this.replicaId,
-        sorted.map((l) => l.subject),
-        sorted.map((l) => l.limit),
-        this.ttlMs,
-      ],
+  acquire(limits: readonly StreamLimit[]): Promise<SlotResult> {
+    const sorted = [...limits].sort((a, b) => bySubject(a.subject, b.subject));
+    return new Promise((resolve, reject) => {
+      this.#asking.push({ streamId: randomUUID(), limits: sorted, resolve, reject });
+      this.#scheduleTake();
     });
-    const refused = sorted[(rows[0]?.refused ?? 0) - 1];
-    if (refused) return { ok: false, ...refused };
+  }
+
+  #asking: Asking[] = [];
+  #taking: Promise<void> | undefined;
+
+  #scheduleTake(): void {
+    if (this.#taking) return;
+    this.#taking = this.#takeAll().finally(() => {
+      this.#taking = undefined;
+      if (this.#asking.length > 0) this.#scheduleTake();
+    });
+  }
+
+  async #takeAll(): Promise<void> {
+    while (this.#asking.length > 0) await this.#take(this.#nextBatch());
+  }
+
+  /** The waiting streams, oldest first, up to the statement's bounds (always at least one). */
+  #nextBatch(): Asking[] {
+    const subjects = new Set<string>();
+    let n = 0;
+    for (const asking of this.#asking) {
+      const added = asking.limits.filter((l) => !subjects.has(l.subject));
+      if (n > 0 && (n === MAX_TAKE_STREAMS || subjects.size + added.length > MAX_TAKE_SUBJECTS)) break;
+      for (const l of added) subjects.add(l.subject);
+      n++;
+    }
+    return this.#asking.splice(0, n);
+  }
+
+  /** One statement for the batch; settles every stream of it. */
+  async #take(batch: Asking[]): Promise<void> {
+    const subjects = [...new Set(batch.flatMap((a) => a.limits.map((l) => l.subject)))].sort(bySubject);
+    const position = new Map(subjects.map((subject, i) => [subject, i + 1]));
+    const owner: number[] = [];
+    const subject: number[] = [];
+    const limit: number[] = [];
+    batch.forEach((asking, i) => {
+      for (const l of asking.limits) {
+        owner.push(i + 1);
+        subject.push(position.get(l.subject) as number);
+        limit.push(l.limit);
+      }
+    });
+    try {
+      const { rows } = await this.#query<{ refused: number[] | null }>({
+        name: 'aila_take_stream_slots',
+        text: 'select gateway_take_stream_slots($1::uuid[], $2, $3::text[], $4::integer[], $5::integer[], $6::integer[], $7) as refused',
+        values: [batch.map((a) => a.streamId), this.replicaId, subjects, owner, subject, limit, this.ttlMs],
+      });
+      const refused = rows[0]?.refused;
+      if (!Array.isArray(refused) || refused.length !== batch.length) {
+        throw new Error(
+          `gateway_take_stream_slots answered for ${refused?.length ?? 0} of ${batch.length} streams`,
+        );
+      }
+      batch.forEach((asking, i) => {
+        const at = asking.limits[(refused[i] ?? 0) - 1];
+        asking.resolve(at ? { ok: false, ...at } : this.#granted(asking.streamId));
+      });
+    } catch (err) {
+      for (const asking of batch) asking.reject(err as Error);
+    }
+  }
+
+  /** A taken slot: released once, deleted with the next batch of ended streams. */
+  #granted(streamId: string): SlotResult {
     this.live.add(streamId);
     let released = false;
     return {
