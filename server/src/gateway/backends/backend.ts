@@ -30,6 +30,8 @@ export interface BackendView {
 
 /** Weight of the newest sample in the exponentially weighted latency average. */
 const EWMA_ALPHA = 0.2;
+/** Idle connections kept per backend without a concurrency limit. */
+const IDLE_CONNECTIONS = 2048;
 
 /**
  * One model server replica (a vLLM process): its address, the models it serves, its active and
@@ -72,6 +74,8 @@ export class Backend {
       // Reuse the most recently used socket: idle ones then time out instead of going stale.
       scheduling: 'lifo' as const,
       ...(config.maxConcurrency > 0 ? { maxSockets: config.maxConcurrency } : {}),
+      // Keeps the connections of a burst of streams for the next one (Node keeps 256 by default).
+      maxFreeSockets: config.maxConcurrency > 0 ? config.maxConcurrency : IDLE_CONNECTIONS,
     };
     const probeOptions = { keepAlive: true, maxSockets: 2 };
     const https = baseUrl.protocol === 'https:';
