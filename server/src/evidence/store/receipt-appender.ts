@@ -8,8 +8,8 @@
  * the statement returns, whatever the server's default).
  */
 import type { Knex } from 'knex';
-import type pg from 'pg';
 import type { Logger } from 'pino';
+import { OwnConnections } from '../../platform/db/own-connections.js';
 import { AppError } from '../../platform/errors.js';
 import { LOG_IDS } from '../logs.js';
 import { toNumber } from './sql.js';
@@ -79,16 +79,21 @@ export class ReceiptAppender {
   readonly #queue: Waiting[] = [];
   #inFlight = 0;
   #idle: Array<() => void> = [];
-  /** Open connections not committing right now (at most `concurrency` exist). */
-  readonly #connections: pg.Client[] = [];
+  /** At most `concurrency` (one per commit in flight), with durable commits. */
+  readonly #store: OwnConnections;
 
   constructor(
-    private readonly db: Knex,
+    db: Knex,
     private readonly opts: ReceiptAppenderOptions,
     private readonly logger: Logger,
     /** Called after each committed batch (e.g. to wake the sequencer). */
     private readonly onCommitted?: (count: number) => void,
-  ) {}
+  ) {
+    this.#store = new OwnConnections(db, logger, {
+      what: 'receipt store',
+      setup: 'set synchronous_commit to on',
+    });
+  }
 
   /** Receipts waiting for or inside a commit. */
   get pending(): number {
@@ -130,28 +135,10 @@ export class ReceiptAppender {
     }
   }
 
-  /** An idle connection of the appender, or a new one with durable commits. */
-  async #connection(): Promise<pg.Client> {
-    const idle = this.#connections.pop();
-    if (idle) return idle;
-    const client = (await this.db.client.acquireRawConnection()) as pg.Client;
-    // An idle connection that breaks must not crash the process; it fails its next commit instead.
-    client.on('error', (err) => this.logger.warn({ err }, 'receipt store connection lost'));
-    try {
-      await client.query('set synchronous_commit to on');
-    } catch (err) {
-      client.end().catch(() => undefined);
-      throw err;
-    }
-    return client;
-  }
-
   async #commit(batch: Waiting[]): Promise<void> {
     const leaves = batch.map((w) => w.leaf);
-    let client: pg.Client | undefined;
     try {
-      client = await this.#connection();
-      const { rows } = await client.query<{ ord: string; id: string }>({
+      const { rows } = await this.#store.query<{ ord: string; id: string }>({
         name: 'aila_append_receipts',
         text: INSERT_BATCH,
         values: [
@@ -168,14 +155,10 @@ export class ReceiptAppender {
           leaves.map((l) => l.requestId),
         ],
       });
-      this.#connections.push(client);
-      client = undefined;
       if (rows.length !== batch.length) throw new Error(`stored ${rows.length} of ${batch.length} receipts`);
       for (const row of rows) (batch[toNumber(row.ord) - 1] as Waiting).resolve(toNumber(row.id));
       this.onCommitted?.(batch.length);
     } catch (err) {
-      // A connection that failed a statement is not trusted again.
-      client?.end().catch(() => undefined);
       this.logger.error({ err, receipts: batch.length }, 'receipts could not be stored');
       const failure = new AppError('EVIDENCE_UNAVAILABLE');
       for (const w of batch) w.reject(failure);
@@ -183,8 +166,7 @@ export class ReceiptAppender {
   }
 
   /** Closes the appender's connections (after {@link drain}). */
-  async close(): Promise<void> {
-    const open = this.#connections.splice(0);
-    await Promise.all(open.map((c) => c.end().catch(() => undefined)));
+  close(): Promise<void> {
+    return this.#store.close();
   }
 }

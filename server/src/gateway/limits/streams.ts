@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type pg from 'pg';
 import type { Logger } from 'pino';
-
-/** Most connections of their own for taking and freeing stream slots (opened as they are needed). */
-const SLOT_CONNECTIONS = 4;
-
-/** One of them: its statements run one after another. */
-interface SlotConnection {
-  client: Promise<pg.Client>;
-  /** Statements queued or running on it. */
-  waiting: number;
-  tail: Promise<unknown>;
-}
+import { OwnConnections } from '../../platform/db/own-connections.js';
 
 /** A subject with a concurrent-stream limit. */
 export interface StreamLimit {
@@ -47,19 +36,24 @@ const bySubject = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * together by the next one (`gateway_take_stream_slots`, one round trip for the batch, each
  * subject's live slots counted once), so a burst of streams costs a few statements, not one each
  * in a queue. This replica renews the expiry of its own rows; rows of a replica that died expire
- * after `ttlMs`. Statements run as prepared statements on a few connections of their own, not
- * through the query builder and pool; the slots of ended streams are deleted together, one
- * statement at a time.
+ * after `ttlMs`. Statements run as prepared statements on connections of their own
+ * (OwnConnections), not through the query builder's pool; the slots of ended streams are deleted
+ * together, one statement at a time.
  */
 export class StreamSlots {
   readonly replicaId = randomUUID();
   private readonly live = new Set<string>();
 
+  /** Two at most: one statement taking slots and one freeing them run at a time. */
+  readonly #slots: OwnConnections;
+
   constructor(
     private readonly db: Knex,
     private readonly log: Logger,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.#slots = new OwnConnections(db, log, { what: 'stream slot' });
+  }
 
   acquire(limits: readonly StreamLimit[]): Promise<SlotResult> {
     const sorted = [...limits].sort((a, b) => bySubject(a.subject, b.subject));
@@ -112,7 +106,7 @@ export class StreamSlots {
       }
     });
     try {
-      const { rows } = await this.#query<{ refused: number[] | null }>({
+      const { rows } = await this.#slots.query<{ refused: number[] | null }>({
         name: 'aila_take_stream_slots',
         text: 'select gateway_take_stream_slots($1::uuid[], $2, $3::text[], $4::integer[], $5::integer[], $6::integer[], $7) as refused',
         values: [batch.map((a) => a.streamId), this.replicaId, subjects, owner, subject, limit, this.ttlMs],
@@ -164,86 +158,22 @@ export class StreamSlots {
     while (this.#freeing.length > 0) {
       const ids = this.#freeing;
       this.#freeing = [];
-      await this.#query({
-        name: 'aila_free_stream_slots',
-        text: 'delete from gateway_stream_slots where stream_id = any($1::uuid[])',
-        values: [ids],
-      }).catch((err: unknown) =>
-        this.log.warn({ err, streams: ids.length }, 'cannot free stream slots: they will expire'),
-      );
+      await this.#slots
+        .query({
+          name: 'aila_free_stream_slots',
+          text: 'delete from gateway_stream_slots where stream_id = any($1::uuid[])',
+          values: [ids],
+        })
+        .catch((err: unknown) =>
+          this.log.warn({ err, streams: ids.length }, 'cannot free stream slots: they will expire'),
+        );
     }
-  }
-
-  /** Own connections; each runs one statement at a time, the next ones wait on it. */
-  readonly #connections: SlotConnection[] = [];
-  #closed = false;
-
-  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    config: pg.QueryConfig,
-  ): Promise<pg.QueryResult<R>> {
-    // The least busy connection; another one when every connection is busy (up to the maximum).
-    let conn = this.#connections.reduce<SlotConnection | undefined>(
-      (best, c) => (best === undefined || c.waiting < best.waiting ? c : best),
-      undefined,
-    );
-    if (conn === undefined || (conn.waiting > 0 && this.#connections.length < SLOT_CONNECTIONS)) {
-      conn = this.#open();
-    }
-    const used = conn;
-    used.waiting += 1;
-    const run = used.tail
-      .then(async () => {
-        if (this.#closed) throw new Error('stream slots are closed');
-        const client = await used.client;
-        try {
-          return await client.query<R>(config);
-        } catch (err) {
-          // Broken or not, the connection is replaced: statements never leave it in a transaction.
-          this.#drop(used);
-          throw err;
-        }
-      })
-      .finally(() => {
-        used.waiting -= 1;
-      });
-    used.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  #open(): SlotConnection {
-    const conn: SlotConnection = {
-      client: this.db.client.acquireRawConnection() as Promise<pg.Client>,
-      waiting: 0,
-      tail: Promise.resolve(),
-    };
-    this.#connections.push(conn);
-    conn.client.then(
-      (client) => {
-        // A connection that breaks must not crash the process; the next statement opens another.
-        client.on('error', (err) => {
-          this.log.warn({ err }, 'stream slot connection lost');
-          this.#drop(conn);
-        });
-      },
-      () => this.#drop(conn),
-    );
-    return conn;
-  }
-
-  #drop(conn: SlotConnection): void {
-    const at = this.#connections.indexOf(conn);
-    if (at < 0) return;
-    this.#connections.splice(at, 1);
-    conn.client.then((c) => c.end()).catch(() => undefined);
   }
 
   /** Deletes the slots of ended streams, then closes the connections. */
   async close(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-    this.#closed = true;
-    const open = this.#connections.splice(0);
-    await Promise.all(open.map((c) => c.tail));
-    await Promise.all(open.map((c) => c.client.then((client) => client.end()).catch(() => undefined)));
+    while (this.#taking || this.#flushing) await (this.#taking ?? this.#flushing);
+    await this.#slots.close();
   }
 
   /** Extends the expiry of this replica's running streams; drops expired rows of any replica. */
