@@ -9,7 +9,7 @@ import { createAuditModule } from '../src/audit/index.js';
 import { createContentModule } from '../src/content/index.js';
 import { createAuditLogAppender } from '../src/evidence/index.js';
 import { createDb } from '../src/platform/db/knex.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from './support/database.js';
 import { runCli } from './support/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aila-cli-'));
@@ -89,16 +89,7 @@ describe('aila CLI', () => {
       assert.equal((await runCli(['migrate', 'up'], env)).code, 0);
       const oldKek = Buffer.alloc(32, 1).toString('base64');
       const newKek = Buffer.alloc(32, 2).toString('base64');
-      const db = createDb(
-        {
-          pool: { min: 0, max: 2 },
-          ssl: { enabled: false, rejectUnauthorized: true },
-          statementTimeoutMs: 0,
-          migrateOnStart: false,
-          embedded: { dataDir: '', port: 0 },
-        },
-        own.url,
-      );
+      const db = createDb(testDatabaseConfig(2), own.url);
       try {
         const content = await createContentModule({
           db,

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { createAuditLogAppender } from '../evidence/index.js';
 import { createDb } from '../platform/db/knex.js';
 import { migrateUp } from '../platform/db/migrations.js';
 import { type AuditService, createAuditModule } from './index.js';
-
-const DB_CONFIG = {
-  pool: { min: 0, max: 4 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 
 describe('audit trail', () => {
   let database: TestDatabase;
@@ -23,7 +15,7 @@ describe('audit trail', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(4), database.url);
     await migrateUp(db);
     audit = (await createAuditModule({ db, appender: createAuditLogAppender() })).service;
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { createAuditModule } from '../audit/index.js';
 import { startSimulator } from '../dev/simulator/index.js';
 import { createAuditLogAppender } from '../evidence/index.js';
@@ -13,13 +13,6 @@ import type { DnsResolver } from './backends/discovery.js';
 import { type GatewayHarness, newCaller, startGateway, tokenFor } from './testing/harness.js';
 
 const MODEL = 'ai-la/sim-coder-7b';
-const DB_CONFIG = {
-  pool: { min: 0, max: 8 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 const messages = [{ role: 'user' as const, content: 'Write a TypeScript function' }];
 const prompt = (i: number) => [{ role: 'user' as const, content: `Task ${i}: write a TypeScript function` }];
 const admin = newCaller();
@@ -51,7 +44,7 @@ describe('gateway backends: failover, circuit breaker, discovery, drain', () => 
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(8), database.url);
     await migrateUp(db);
   });
   after(async () => {

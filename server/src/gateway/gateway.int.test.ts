@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { canonicalBytes } from '../evidence/core/jcs.js';
 import { createDb } from '../platform/db/knex.js';
@@ -19,13 +19,6 @@ import {
 
 const MODEL = 'ai-la/sim-coder-7b';
 const EMBEDDER = 'ai-la/sim-embed';
-const DB_CONFIG = {
-  pool: { min: 0, max: 8 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 
 describe('gateway: OpenAI-compatible API through the real openai client', () => {
   let database: TestDatabase;
@@ -38,7 +31,7 @@ describe('gateway: OpenAI-compatible API through the real openai client', () => 
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(8), database.url);
     await migrateUp(db);
     sim = await startSimulator({ models: [MODEL, EMBEDDER] });
     recorder = memoryRecorder();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { createDb } from '../platform/db/knex.js';
 import { migrateUp } from '../platform/db/migrations.js';
@@ -10,13 +10,6 @@ import { type GatewayHarness, memoryRecorder, newCaller, startGateway } from './
 
 const MODEL = 'ai-la/sim-coder-7b';
 const EMBEDDER = 'ai-la/sim-embed';
-const DB_CONFIG = {
-  pool: { min: 0, max: 8 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 
 /** Status, body (receipt and generated ids aside) and headers of one answer. */
 async function answer(res: Response) {
@@ -42,7 +35,7 @@ describe('gateway: the lean path answers as the Express path does', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(8), database.url);
     await migrateUp(db);
     sim = await startSimulator({ models: [MODEL, EMBEDDER] });
     const config = { backends: [{ name: 'sim', url: sim.url }], healthCheck: { intervalMs: 60000 } };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { createAuditModule } from '../audit/index.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { createAuditLogAppender } from '../evidence/index.js';
@@ -12,13 +12,6 @@ import type { Caller } from './limits/limiter.js';
 import { type GatewayHarness, newCaller, startGateway, tokenFor } from './testing/harness.js';
 
 const MODEL = 'ai-la/sim-coder-7b';
-const DB_CONFIG = {
-  pool: { min: 0, max: 8 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 const admin = newCaller();
 
 /** Fixed windows restart on the minute: begin a per-minute scenario well inside one. */
@@ -36,7 +29,7 @@ describe('gateway limits: quota plans, rate limits, budgets, concurrent streams 
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(8), database.url);
     await migrateUp(db);
     sim = await startSimulator({ models: [MODEL] });
     const config = {

@@ -3,20 +3,13 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { createDb } from '../platform/db/knex.js';
 import { migrateUp } from '../platform/db/migrations.js';
 import { type GatewayHarness, newCaller, startGateway, tokenFor } from './testing/harness.js';
 
 const MODEL = 'ai-la/sim-coder-7b';
-const DB_CONFIG = {
-  pool: { min: 0, max: 4 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('gateway streaming: backpressure and timeouts', () => {
@@ -27,7 +20,7 @@ describe('gateway streaming: backpressure and timeouts', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(4), database.url);
     await migrateUp(db);
     sim = await startSimulator({ models: [MODEL], maxModelLen: 400_000 });
     gateway = await startGateway({

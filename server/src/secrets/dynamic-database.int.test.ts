@@ -6,20 +6,11 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { VaultTestServer } from '../../test/fixtures/vault/server.js';
 import { rootClient, setupDatabaseEngine } from '../../test/fixtures/vault/setup.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import type { Config } from '../config/index.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { DynamicDatabase } from './dynamic-database.js';
 import { VaultClient } from './vault-client.js';
 
 const log = pino({ level: 'silent' });
-
-const databaseConfig = (max: number): Config['database'] => ({
-  pool: { min: 0, max },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 30000,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-});
 
 describe('dynamic PostgreSQL credentials', () => {
   let database: TestDatabase;
@@ -71,7 +62,7 @@ describe('dynamic PostgreSQL credentials', () => {
     const dynamic = await DynamicDatabase.open({
       vault,
       settings: { mount: 'database', role: 'ai-la', drainTimeoutMs: 10000 },
-      database: databaseConfig(5),
+      database: testDatabaseConfig(5, 30000),
       url: bareUrl,
       log,
     });
@@ -156,7 +147,7 @@ describe('dynamic PostgreSQL credentials', () => {
     const dynamic = await DynamicDatabase.open({
       vault,
       settings: { mount: 'database', role: 'short', drainTimeoutMs: 10000 },
-      database: databaseConfig(2),
+      database: testDatabaseConfig(2, 30000),
       url: bareUrl,
       log,
     });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { type GatewayHarness, newCaller, startGateway } from '../gateway/testing/harness.js';
 import { createDb } from '../platform/db/knex.js';
@@ -12,13 +12,6 @@ import { UsageRecorder } from './recorder.js';
 import type { UsageRow, UsageTotals } from './types.js';
 
 const MODEL = 'ai-la/sim-coder-7b';
-const DB_CONFIG = {
-  pool: { min: 0, max: 8 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 
 interface EventRow {
   user_id: string;
@@ -46,7 +39,7 @@ describe('usage: every call recorded in batches, rolled up per day, queryable', 
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(8), database.url);
     await migrateUp(db);
     sim = await startSimulator({ models: [MODEL] });
     gateway = await startGateway({

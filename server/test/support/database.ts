@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
+import type { Config } from '../../src/config/index.js';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded.js';
+
+/** The database settings of a test's own query builder: a small pool, no TLS, no migrations at start. */
+export const testDatabaseConfig = (poolMax: number, statementTimeoutMs = 0): Config['database'] => ({
+  pool: { min: 0, max: poolMax },
+  ssl: { enabled: false, rejectUnauthorized: true },
+  statementTimeoutMs,
+  migrateOnStart: false,
+  embedded: { dataDir: '', port: 0 },
+});
 
 /** A database created for one test file, dropped by `drop()`. */
 export interface TestDatabase {

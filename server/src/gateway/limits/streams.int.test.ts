@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../../test/support/database.js';
 import { createDb } from '../../platform/db/knex.js';
 import { migrateUp } from '../../platform/db/migrations.js';
 import { type SlotResult, StreamSlots } from './streams.js';
 
-const DB_CONFIG = {
-  pool: { min: 0, max: 4 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 const log = pino({ level: 'silent' });
 
 const live = async (db: Knex, subject: string) =>
@@ -26,7 +19,7 @@ describe('stream slots taken in batches', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(4), database.url);
     await migrateUp(db);
     replicas = [new StreamSlots(db, log, 60_000), new StreamSlots(db, log, 60_000)];
   });

@@ -2,17 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../../test/support/database.js';
 import { createDb } from './knex.js';
 import { OwnConnections } from './own-connections.js';
-
-const DB_CONFIG = {
-  pool: { min: 0, max: 2 },
-  ssl: { enabled: false, rejectUnauthorized: true },
-  statementTimeoutMs: 0,
-  migrateOnStart: false,
-  embedded: { dataDir: '', port: 0 },
-};
 
 describe('connections of a component of its own', () => {
   let database: TestDatabase;
@@ -20,7 +12,7 @@ describe('connections of a component of its own', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = createDb(DB_CONFIG, database.url);
+    db = createDb(testDatabaseConfig(2), database.url);
   });
 
   after(async () => {
