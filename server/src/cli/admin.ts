@@ -25,21 +25,14 @@ export async function bootstrap(opts: { email?: string }): Promise<void> {
   const log = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
   const { openDatabase } = await import('../platform/db/database.js');
   const { migrationStatus } = await import('../platform/db/migrations.js');
-  const { createAuditModule } = await import('../audit/index.js');
-  const { createAuditLogAppender } = await import('../evidence/index.js');
   const { issueBootstrapToken } = await import('../identity/local/bootstrap.js');
+  const { commandAudit } = await import('./load-config.js');
   const database = await openDatabase(config.database, runtime, log).catch(fail);
   try {
     const { pending } = await migrationStatus(database.db);
     if (pending.length > 0)
       throw new Error(`${pending.length} migration(s) pending: run \`aila migrate up\` first`);
-    const audit = (
-      await createAuditModule({
-        db: database.db,
-        ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
-        appender: createAuditLogAppender(),
-      })
-    ).service;
+    const audit = await commandAudit(database.db, config);
     const { token, expiresAt } = await issueBootstrapToken(database.db, audit, { email: opts.email });
     const link = `${config.server.publicUrl.replace(/\/+$/, '')}/auth/bootstrap?token=${token}`;
     process.stdout.write(

@@ -1,10 +1,8 @@
-import { createAuditModule } from '../audit/index.js';
 import { createContentModule } from '../content/index.js';
-import { createAuditLogAppender } from '../evidence/index.js';
 import { ensureMigrated } from '../platform/db/database.js';
 import { createLogger } from '../platform/logger.js';
 import { fail } from './fail.js';
-import { loadConfigWithVault, openCommandDatabase } from './load-config.js';
+import { commandAudit, loadConfigWithVault, openCommandDatabase } from './load-config.js';
 
 /**
  * `aila content rewrap`: after a key-encryption key rotation (the new key in
@@ -19,13 +17,7 @@ export async function rewrap(): Promise<void> {
   const database = await openCommandDatabase(loaded, log).catch(fail);
   try {
     await ensureMigrated(database.db, false, log);
-    const audit = (
-      await createAuditModule({
-        db: database.db,
-        ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
-        appender: createAuditLogAppender(),
-      })
-    ).service;
+    const audit = await commandAudit(database.db, config);
     const content = await createContentModule({
       db: database.db,
       log,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { AuditService } from '../audit/index.js';
 import { type Config, loadProcessConfig, type Runtime } from '../config/index.js';
 import { createVaultResolvers, openDynamicDatabase, type VaultReferenceResolver } from '../secrets/index.js';
 
@@ -43,4 +44,18 @@ export async function openCommandDatabase(
   if (config.secrets.database && vault) return openDynamicDatabase(config, vault.vault, log);
   const { openDatabase } = await import('../platform/db/database.js');
   return openDatabase(config.database, runtime, log);
+}
+
+/**
+ * The audit trail a command records its changes in, in the same transaction: events go to the audit
+ * log's queue, which the running appliance's sequencer integrates. Loaded on use, so commands that
+ * record nothing do not load the audit and evidence modules.
+ */
+export async function commandAudit(db: Knex, config: Config): Promise<AuditService> {
+  const [{ createAuditModule }, { createAuditLogAppender }] = await Promise.all([
+    import('../audit/index.js'),
+    import('../evidence/index.js'),
+  ]);
+  const hmac = config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {};
+  return (await createAuditModule({ db, ...hmac, appender: createAuditLogAppender() })).service;
 }

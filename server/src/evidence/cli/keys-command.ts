@@ -3,10 +3,13 @@
  * database and key source. A rotation is recorded as a `keys.rotated` audit event in the audit log.
  */
 import { parseArgs } from 'node:util';
-import { createAuditModule } from '../../audit/index.js';
-import { type LoadedConfig, loadConfigWithVault, openCommandDatabase } from '../../cli/load-config.js';
+import {
+  commandAudit,
+  type LoadedConfig,
+  loadConfigWithVault,
+  openCommandDatabase,
+} from '../../cli/load-config.js';
 import { createLogger } from '../../platform/logger.js';
-import { createAuditLogAppender } from '../audit-log.js';
 import { listKeys } from '../keys/key-repository.js';
 import type { KeyRole } from '../keys/key-ring.js';
 import { rotateSigningKeys } from '../keys/rotate.js';
@@ -64,13 +67,7 @@ export async function keysCommand(
     const roles: KeyRole[] = [];
     if (parsed.values.receipt === true) roles.push('receipt');
     if (parsed.values.log === true) roles.push('log');
-    const audit = (
-      await createAuditModule({
-        db: database.db,
-        ...(config.audit.hmacKey ? { hmacKey: config.audit.hmacKey } : {}),
-        appender: createAuditLogAppender(),
-      })
-    ).service;
+    const audit = await commandAudit(database.db, config);
     const results = await rotateSigningKeys({
       db: database.db,
       config: config.evidence.keys,
