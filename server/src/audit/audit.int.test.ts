@@ -1,27 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { createAuditLogAppender } from '../evidence/index.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import { type AuditService, createAuditModule } from './index.js';
 
 describe('audit trail', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let audit: AuditService;
   const actor = { type: 'user' as const, id: '11111111-2222-4333-8444-555555555555', ip: '10.1.2.3' };
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(4), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(4));
     audit = (await createAuditModule({ db, appender: createAuditLogAppender() })).service;
   });
   after(async () => {
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   test('an event commits with the change it records, personal values as HMAC', async () => {

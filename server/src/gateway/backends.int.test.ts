@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { createAuditModule } from '../audit/index.js';
 import { startSimulator } from '../dev/simulator/index.js';
 import { createAuditLogAppender } from '../evidence/index.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import type { BackendView } from './backends/backend.js';
 import type { DnsResolver } from './backends/discovery.js';
 import { type GatewayHarness, newCaller, startGateway, tokenFor } from './testing/harness.js';
@@ -38,19 +36,16 @@ function fakeResolver(initial: string[]): DnsResolver & { answer: string[] | Err
 const errorWithCode = (code: string) => Object.assign(new Error(`query ${code}`), { code });
 
 describe('gateway backends: failover, circuit breaker, discovery, drain', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   const closers: Array<() => Promise<void>> = [];
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(8), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(8));
   });
   after(async () => {
     for (const close of closers.reverse()) await close();
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   const sim = async (options: Parameters<typeof startSimulator>[0] = {}) => {

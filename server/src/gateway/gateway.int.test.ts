@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { canonicalBytes } from '../evidence/core/jcs.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import {
   type GatewayHarness,
   type MemoryRecorder,
@@ -21,7 +19,7 @@ const MODEL = 'ai-la/sim-coder-7b';
 const EMBEDDER = 'ai-la/sim-embed';
 
 describe('gateway: OpenAI-compatible API through the real openai client', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let sim: RunningSimulator;
   let gateway: GatewayHarness;
@@ -30,9 +28,7 @@ describe('gateway: OpenAI-compatible API through the real openai client', () => 
   const caller = newCaller();
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(8), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(8));
     sim = await startSimulator({ models: [MODEL, EMBEDDER] });
     recorder = memoryRecorder();
     gateway = await startGateway({
@@ -49,8 +45,7 @@ describe('gateway: OpenAI-compatible API through the real openai client', () => 
   after(async () => {
     await gateway.close();
     await sim.close();
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   test('non-streaming chat: content, usage, receipt member and x-tecp-receipt-id header', async () => {

@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import { type GatewayHarness, memoryRecorder, newCaller, startGateway } from './testing/harness.js';
 
 const MODEL = 'ai-la/sim-coder-7b';
@@ -26,7 +24,7 @@ async function answer(res: Response) {
 }
 
 describe('gateway: the lean path answers as the Express path does', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let sim: RunningSimulator;
   let lean: GatewayHarness;
@@ -34,9 +32,7 @@ describe('gateway: the lean path answers as the Express path does', () => {
   const caller = newCaller();
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(8), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(8));
     sim = await startSimulator({ models: [MODEL, EMBEDDER] });
     const config = { backends: [{ name: 'sim', url: sim.url }], healthCheck: { intervalMs: 60000 } };
     lean = await startGateway({ db, evidence: memoryRecorder(), config });
@@ -46,8 +42,7 @@ describe('gateway: the lean path answers as the Express path does', () => {
     await lean.close();
     await express.close();
     await sim.close();
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   /** The same request on both paths: the lean answer, then Express's. */

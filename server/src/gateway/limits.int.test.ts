@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { createAuditModule } from '../audit/index.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { createAuditLogAppender } from '../evidence/index.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import type { Caller } from './limits/limiter.js';
 import { type GatewayHarness, newCaller, startGateway, tokenFor } from './testing/harness.js';
 
@@ -21,16 +19,14 @@ async function awayFromMinuteEdge(): Promise<void> {
 }
 
 describe('gateway limits: quota plans, rate limits, budgets, concurrent streams across replicas', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let sim: RunningSimulator;
   let one: GatewayHarness;
   let two: GatewayHarness;
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(8), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(8));
     sim = await startSimulator({ models: [MODEL] });
     const config = {
       backends: [{ name: 'sim', url: sim.url }],
@@ -50,8 +46,7 @@ describe('gateway limits: quota plans, rate limits, budgets, concurrent streams 
     await one.close();
     await two.close();
     await sim.close();
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   const json = async <T>(res: Response) => (await res.json()) as T;

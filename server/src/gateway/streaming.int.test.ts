@@ -3,25 +3,21 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import OpenAI from 'openai';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import { type GatewayHarness, newCaller, startGateway, tokenFor } from './testing/harness.js';
 
 const MODEL = 'ai-la/sim-coder-7b';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('gateway streaming: backpressure and timeouts', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let sim: RunningSimulator;
   let gateway: GatewayHarness;
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(4), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(4));
     sim = await startSimulator({ models: [MODEL], maxModelLen: 400_000 });
     gateway = await startGateway({
       db,
@@ -31,8 +27,7 @@ describe('gateway streaming: backpressure and timeouts', () => {
   after(async () => {
     await gateway.close();
     await sim.close();
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   test('a client that stops reading pauses the replica instead of filling the gateway’s memory', async () => {

@@ -3,11 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../test/support/database.js';
+import { openMigratedTestDb } from '../../test/support/database.js';
 import { type RunningSimulator, startSimulator } from '../dev/simulator/index.js';
 import { type GatewayHarness, newCaller, startGateway } from '../gateway/testing/harness.js';
-import { createDb } from '../platform/db/knex.js';
-import { migrateUp } from '../platform/db/migrations.js';
 import { UsageRecorder } from './recorder.js';
 import type { UsageRow, UsageTotals } from './types.js';
 
@@ -29,7 +27,7 @@ interface EventRow {
 }
 
 describe('usage: every call recorded in batches, rolled up per day, queryable', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let sim: RunningSimulator;
   let gateway: GatewayHarness;
@@ -38,9 +36,7 @@ describe('usage: every call recorded in batches, rolled up per day, queryable', 
   const admin = newCaller();
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(8), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(8));
     sim = await startSimulator({ models: [MODEL] });
     gateway = await startGateway({
       db,
@@ -55,8 +51,7 @@ describe('usage: every call recorded in batches, rolled up per day, queryable', 
   after(async () => {
     await gateway.close();
     await sim.close();
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   const post = (who: typeof alice, path: string, body: Record<string, unknown>, signal?: AbortSignal) =>

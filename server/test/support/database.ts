@@ -3,10 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Knex } from 'knex';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { Config } from '../../src/config/index.js';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded.js';
+import { createDb } from '../../src/platform/db/knex.js';
+import { migrateUp } from '../../src/platform/db/migrations.js';
 
 /** The database settings of a test's own query builder: a small pool, no TLS, no migrations at start. */
 export const testDatabaseConfig = (poolMax: number, statementTimeoutMs = 0): Config['database'] => ({
@@ -82,6 +85,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         adminUrl = undefined;
         await server.stop();
       }
+    },
+  };
+}
+
+/** A fresh database with every migration applied and a query builder on it; `close()` drops both. */
+export async function openMigratedTestDb(poolMax: number): Promise<{ db: Knex; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const db = createDb(testDatabaseConfig(poolMax), database.url);
+  try {
+    await migrateUp(db);
+  } catch (err) {
+    await db.destroy();
+    await database.drop();
+    throw err;
+  }
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await database.drop();
     },
   };
 }

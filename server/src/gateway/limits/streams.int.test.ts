@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase, testDatabaseConfig } from '../../../test/support/database.js';
-import { createDb } from '../../platform/db/knex.js';
-import { migrateUp } from '../../platform/db/migrations.js';
+import { openMigratedTestDb } from '../../../test/support/database.js';
 import { type SlotResult, StreamSlots } from './streams.js';
 
 const log = pino({ level: 'silent' });
@@ -13,21 +11,18 @@ const live = async (db: Knex, subject: string) =>
   Number((await db('gateway_stream_slots').where({ subject }).count({ n: '*' }))[0]?.n);
 
 describe('stream slots taken in batches', () => {
-  let database: TestDatabase;
+  let closeDb: () => Promise<void>;
   let db: Knex;
   let replicas: StreamSlots[];
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDb(testDatabaseConfig(4), database.url);
-    await migrateUp(db);
+    ({ db, close: closeDb } = await openMigratedTestDb(4));
     replicas = [new StreamSlots(db, log, 60_000), new StreamSlots(db, log, 60_000)];
   });
 
   after(async () => {
     await Promise.all(replicas.map((r) => r.close()));
-    await db.destroy();
-    await database.drop();
+    await closeDb();
   });
 
   test('a burst on two replicas takes exactly the limit, refusing with the subject at its limit', async () => {
