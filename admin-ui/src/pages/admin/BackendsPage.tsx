@@ -1,12 +1,13 @@
 /** Model backends: health, latency and load of every replica; drain one out of rotation and back. */
 import { type FormEvent, useEffect, useState } from 'react';
 import { type BackendView, gateway } from '../../api/gateway.js';
-import { Dialog } from '../../components/Dialog.js';
 import { Alert, Badge, ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
+import { FormDialog } from '../../components/FormDialog.js';
 import { PageHeader, Stat } from '../../components/Page.js';
 import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatMs, formatNumber } from '../../lib/format.js';
 
@@ -45,52 +46,34 @@ function DrainDialog({
   onDone(): void;
 }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!target) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await gateway.drain(target.id, reason.trim());
       setReason('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
-    <Dialog
+    <FormDialog
       open={target !== undefined}
       title={`Drain ${target?.id ?? ''}?`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="drain-form" className="btn btn-danger" disabled={busy}>
-            Drain
-          </button>
-        </>
-      }
+      formId="drain-form"
+      onSubmit={submit}
+      noValidate={false}
+      submitLabel="Drain"
+      tone="danger"
+      busy={busy}
     >
-      <form id="drain-form" className="stack" onSubmit={submit}>
-        <p>New requests stop going to this replica on every appliance replica; requests in flight finish.</p>
-        <ErrorAlert error={error} title="The backend was not drained" />
-        <Field label="Reason" hint="Recorded in the audit trail, e.g. “GPU driver upgrade”.">
-          <input
-            className="input"
-            value={reason}
-            maxLength={500}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </Field>
-      </form>
-    </Dialog>
+      <p>New requests stop going to this replica on every appliance replica; requests in flight finish.</p>
+      <ErrorAlert error={error} title="The backend was not drained" />
+      <Field label="Reason" hint="Recorded in the audit trail, e.g. “GPU driver upgrade”.">
+        <input className="input" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+    </FormDialog>
   );
 }
 

@@ -4,8 +4,9 @@
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import { identity, type Role, type UserDetail } from '../../api/identity.js';
-import { Dialog } from '../../components/Dialog.js';
 import { ErrorAlert, Loading } from '../../components/Feedback.js';
+import { FormDialog } from '../../components/FormDialog.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { roleLabel } from '../../session/permissions.js';
 
@@ -31,8 +32,7 @@ export function RolesDialog({
   const teams = useResource(async () => (open ? identity.teams() : undefined), [open]);
   const [globals, setGlobals] = useState<Set<string>>(new Set());
   const [teamAdmin, setTeamAdmin] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     if (!open) return;
@@ -40,7 +40,7 @@ export function RolesDialog({
     setGlobals(new Set(pinned.filter((r) => r.role !== 'team_admin').map((r) => r.role)));
     setTeamAdmin(new Set(pinned.flatMap((r) => (r.role === 'team_admin' && r.team_id ? [r.team_id] : []))));
     setError(undefined);
-  }, [open, detail]);
+  }, [open, detail, setError]);
 
   const fromIdp = detail.roles.filter((r) => r.source !== 'admin');
   const toggle = (set: Set<string>, value: string) => {
@@ -52,92 +52,80 @@ export function RolesDialog({
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const roles = [
         ...[...globals].map((role) => ({ role: role as Role })),
         ...[...teamAdmin].map((team_id) => ({ role: 'team_admin' as const, team_id })),
       ];
       onSaved(await identity.setRoles(detail.user.id, roles));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="Change roles"
       description={detail.user.email}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="roles-form" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save roles'}
-          </button>
-        </>
-      }
+      formId="roles-form"
+      onSubmit={save}
+      noValidate={false}
+      submitLabel={busy ? 'Saving…' : 'Save roles'}
+      busy={busy}
+      error={error}
+      errorTitle="The roles were not saved"
     >
-      <form id="roles-form" className="stack" onSubmit={save}>
-        <ErrorAlert error={error} title="The roles were not saved" />
-        {fromIdp.length > 0 && (
-          <p className="muted">
-            From identity provider groups:{' '}
-            <strong>
-              {fromIdp
-                .map((r) => (r.team_slug ? `${roleLabel(r.role)} (${r.team_slug})` : roleLabel(r.role)))
-                .join(', ')}
-            </strong>
-            . These follow the user’s groups at each sign-in.
-          </p>
-        )}
-        <fieldset className="fieldset">
-          <legend>Pinned roles</legend>
-          <div className="stack-sm">
-            {GLOBAL_ROLES.map(({ role, hint }) => (
-              <label className="checkbox" key={role}>
-                <input
-                  type="checkbox"
-                  name={`role-${role}`}
-                  checked={globals.has(role)}
-                  onChange={() => setGlobals((s) => toggle(s, role))}
-                />
-                <span>
-                  <span className="checkbox-title">{roleLabel(role)}</span>
-                  <span className="checkbox-hint">{hint}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset className="fieldset">
-          <legend>Team admin of</legend>
-          {teams.loading && <Loading label="Loading teams…" />}
-          <ErrorAlert error={teams.error} />
-          {teams.data && teams.data.teams.length === 0 && <p className="muted">No teams exist yet.</p>}
-          <div className="stack-sm">
-            {teams.data?.teams.map((t) => (
-              <label className="checkbox" key={t.id}>
-                <input
-                  type="checkbox"
-                  checked={teamAdmin.has(t.id)}
-                  onChange={() => setTeamAdmin((s) => toggle(s, t.id))}
-                />
-                <span>
-                  <span className="checkbox-title">{t.name}</span>
-                  <span className="checkbox-hint">{t.slug}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-      </form>
-    </Dialog>
+      {fromIdp.length > 0 && (
+        <p className="muted">
+          From identity provider groups:{' '}
+          <strong>
+            {fromIdp
+              .map((r) => (r.team_slug ? `${roleLabel(r.role)} (${r.team_slug})` : roleLabel(r.role)))
+              .join(', ')}
+          </strong>
+          . These follow the user’s groups at each sign-in.
+        </p>
+      )}
+      <fieldset className="fieldset">
+        <legend>Pinned roles</legend>
+        <div className="stack-sm">
+          {GLOBAL_ROLES.map(({ role, hint }) => (
+            <label className="checkbox" key={role}>
+              <input
+                type="checkbox"
+                name={`role-${role}`}
+                checked={globals.has(role)}
+                onChange={() => setGlobals((s) => toggle(s, role))}
+              />
+              <span>
+                <span className="checkbox-title">{roleLabel(role)}</span>
+                <span className="checkbox-hint">{hint}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="fieldset">
+        <legend>Team admin of</legend>
+        {teams.loading && <Loading label="Loading teams…" />}
+        <ErrorAlert error={teams.error} />
+        {teams.data && teams.data.teams.length === 0 && <p className="muted">No teams exist yet.</p>}
+        <div className="stack-sm">
+          {teams.data?.teams.map((t) => (
+            <label className="checkbox" key={t.id}>
+              <input
+                type="checkbox"
+                checked={teamAdmin.has(t.id)}
+                onChange={() => setTeamAdmin((s) => toggle(s, t.id))}
+              />
+              <span>
+                <span className="checkbox-title">{t.name}</span>
+                <span className="checkbox-hint">{t.slug}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </FormDialog>
   );
 }

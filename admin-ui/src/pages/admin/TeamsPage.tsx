@@ -1,12 +1,12 @@
 /** Teams: list, create (admins), open one to manage members (deep link /admin/teams/:id). */
 import { type FormEvent, useState } from 'react';
 import { identity } from '../../api/identity.js';
-import { Dialog } from '../../components/Dialog.js';
-import { ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
+import { FormDialog } from '../../components/FormDialog.js';
 import { PageHeader } from '../../components/Page.js';
 import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatNumber } from '../../lib/format.js';
 import { useNavigate } from '../../router/router.js';
@@ -43,8 +43,7 @@ function CreateTeamDialog({
   const [slugTouched, setSlugTouched] = useState(false);
   const [description, setDescription] = useState('');
   const [problems, setProblems] = useState<{ name?: string; slug?: string }>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   function close() {
     setName('');
@@ -66,9 +65,7 @@ function CreateTeamDialog({
     };
     setProblems(found);
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const { team } = await identity.createTeam({
         name: name.trim(),
         slug,
@@ -76,68 +73,57 @@ function CreateTeamDialog({
       });
       close();
       onCreated(team.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="Create team"
       onClose={close}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" form="create-team-form" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create team'}
-          </button>
-        </>
-      }
+      formId="create-team-form"
+      onSubmit={submit}
+      submitLabel={busy ? 'Creating…' : 'Create team'}
+      busy={busy}
+      error={error}
+      errorTitle="The team was not created"
     >
-      <form id="create-team-form" className="stack" onSubmit={submit} noValidate>
-        <ErrorAlert error={error} title="The team was not created" />
-        <Field label="Name" error={problems.name}>
-          <input
-            className="input"
-            value={name}
-            maxLength={128}
-            onChange={(e) => {
-              setName(e.target.value);
-              if (!slugTouched) setSlug(slugify(e.target.value));
-            }}
-          />
-        </Field>
-        <Field
-          label="Slug"
-          error={problems.slug}
-          hint="Used in IdP group mappings (auth.oidc.connections[].groupTeams)."
-        >
-          <input
-            className="input mono"
-            value={slug}
-            maxLength={64}
-            onChange={(e) => {
-              setSlugTouched(true);
-              setSlug(e.target.value);
-            }}
-          />
-        </Field>
-        <Field label="Description">
-          <textarea
-            className="textarea"
-            rows={3}
-            value={description}
-            maxLength={2000}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </Field>
-      </form>
-    </Dialog>
+      <Field label="Name" error={problems.name}>
+        <input
+          className="input"
+          value={name}
+          maxLength={128}
+          onChange={(e) => {
+            setName(e.target.value);
+            if (!slugTouched) setSlug(slugify(e.target.value));
+          }}
+        />
+      </Field>
+      <Field
+        label="Slug"
+        error={problems.slug}
+        hint="Used in IdP group mappings (auth.oidc.connections[].groupTeams)."
+      >
+        <input
+          className="input mono"
+          value={slug}
+          maxLength={64}
+          onChange={(e) => {
+            setSlugTouched(true);
+            setSlug(e.target.value);
+          }}
+        />
+      </Field>
+      <Field label="Description">
+        <textarea
+          className="textarea"
+          rows={3}
+          value={description}
+          maxLength={2000}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </Field>
+    </FormDialog>
   );
 }
 

@@ -3,8 +3,10 @@ import { type FormEvent, useState } from 'react';
 import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope, identity } from '../../api/identity.js';
 import { CopyButton } from '../../components/Copy.js';
 import { Dialog } from '../../components/Dialog.js';
-import { Alert, ErrorAlert } from '../../components/Feedback.js';
+import { Alert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
+import { FormDialog } from '../../components/FormDialog.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useSession } from '../../session/SessionProvider.js';
 import { EXPIRY_CHOICES, SCOPE_INFO } from './key-scopes.js';
 
@@ -23,8 +25,7 @@ export function CreateKeyDialog({
   const [scopes, setScopes] = useState<ApiKeyScope[]>(allowed.includes('gateway') ? ['gateway'] : []);
   const [days, setDays] = useState<number>(90);
   const [errors, setErrors] = useState<{ name?: string; scopes?: string }>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [created, setCreated] = useState<{ key: ApiKey; secret: string } | undefined>();
 
   function reset() {
@@ -50,17 +51,11 @@ export function CreateKeyDialog({
     };
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const result = await identity.createKey({ name: name.trim(), scopes, expires_in_days: days });
       setCreated(result);
       onCreated(result.key);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const toggle = (scope: ApiKeyScope) =>
@@ -97,60 +92,49 @@ export function CreateKeyDialog({
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="Create API key"
       description="Keys act with your permissions, narrowed to the scopes you choose."
       onClose={close}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" form="create-key-form" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create key'}
-          </button>
-        </>
-      }
+      formId="create-key-form"
+      onSubmit={submit}
+      submitLabel={busy ? 'Creating…' : 'Create key'}
+      busy={busy}
+      error={error}
+      errorTitle="The key was not created"
     >
-      <form id="create-key-form" className="stack" onSubmit={submit} noValidate>
-        <ErrorAlert error={error} title="The key was not created" />
-        <Field
-          label="Name"
-          error={errors.name}
-          hint="Where the key is used, so you can tell keys apart later."
-        >
-          <input className="input" value={name} maxLength={128} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <fieldset className="fieldset" aria-describedby={errors.scopes ? 'scope-error' : undefined}>
-          <legend>Scopes</legend>
-          <div className="stack-sm">
-            {allowed.map((scope) => (
-              <label className="checkbox" key={scope}>
-                <input type="checkbox" checked={scopes.includes(scope)} onChange={() => toggle(scope)} />
-                <span>
-                  <span className="checkbox-title">{SCOPE_INFO[scope].label}</span>
-                  <span className="checkbox-hint">{SCOPE_INFO[scope].hint}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-          {errors.scopes && (
-            <p id="scope-error" className="field-error">
-              {errors.scopes}
-            </p>
-          )}
-        </fieldset>
-        <Field label="Expires after">
-          <select className="select" value={days} onChange={(e) => setDays(Number(e.target.value))}>
-            {EXPIRY_CHOICES.map((d) => (
-              <option key={d} value={d}>
-                {d} days
-              </option>
-            ))}
-          </select>
-        </Field>
-      </form>
-    </Dialog>
+      <Field label="Name" error={errors.name} hint="Where the key is used, so you can tell keys apart later.">
+        <input className="input" value={name} maxLength={128} onChange={(e) => setName(e.target.value)} />
+      </Field>
+      <fieldset className="fieldset" aria-describedby={errors.scopes ? 'scope-error' : undefined}>
+        <legend>Scopes</legend>
+        <div className="stack-sm">
+          {allowed.map((scope) => (
+            <label className="checkbox" key={scope}>
+              <input type="checkbox" checked={scopes.includes(scope)} onChange={() => toggle(scope)} />
+              <span>
+                <span className="checkbox-title">{SCOPE_INFO[scope].label}</span>
+                <span className="checkbox-hint">{SCOPE_INFO[scope].hint}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        {errors.scopes && (
+          <p id="scope-error" className="field-error">
+            {errors.scopes}
+          </p>
+        )}
+      </fieldset>
+      <Field label="Expires after">
+        <select className="select" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+          {EXPIRY_CHOICES.map((d) => (
+            <option key={d} value={d}>
+              {d} days
+            </option>
+          ))}
+        </select>
+      </Field>
+    </FormDialog>
   );
 }

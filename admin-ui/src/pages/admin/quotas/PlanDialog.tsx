@@ -2,9 +2,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { models } from '../../../api/models.js';
 import { type Plan, type PlanInput, type PlanLimits, quotas } from '../../../api/quotas.js';
-import { Dialog } from '../../../components/Dialog.js';
-import { ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
+import { FormDialog } from '../../../components/FormDialog.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 
 /** The numeric limits, in the order the form shows them. */
@@ -60,8 +60,7 @@ export function PlanDialog({
 }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(plan));
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [extra, setExtra] = useState('');
   const names = useModelNames();
   useEffect(() => {
@@ -71,7 +70,7 @@ export function PlanDialog({
       setError(undefined);
       setExtra('');
     }
-  }, [open, plan]);
+  }, [open, plan, setError]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const choices = [...new Set([...(names.data ?? []), ...draft.allowed])].sort();
@@ -93,15 +92,9 @@ export function PlanDialog({
       allowed_models: draft.models === 'all' ? null : draft.allowed,
       ...Object.fromEntries(LIMITS.map(({ key }) => [key, draft[key] === '' ? null : Number(draft[key])])),
     };
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       onSaved(plan ? await quotas.updatePlan(plan.id, body) : await quotas.createPlan(body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const toggle = (name: string) =>
@@ -111,112 +104,100 @@ export function PlanDialog({
     );
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title={plan ? `Edit ${plan.name}` : 'Create quota plan'}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="plan-form" className="btn btn-primary" disabled={busy}>
-            {plan ? 'Save plan' : 'Create plan'}
-          </button>
-        </>
-      }
+      formId="plan-form"
+      onSubmit={submit}
+      submitLabel={plan ? 'Save plan' : 'Create plan'}
+      busy={busy}
+      error={error}
+      errorTitle="The plan was not saved"
     >
-      <form id="plan-form" className="stack" onSubmit={submit} noValidate>
-        <ErrorAlert error={error} title="The plan was not saved" />
-        <Field label="Name" error={problems.name}>
+      <Field label="Name" error={problems.name}>
+        <input
+          className="input"
+          value={draft.name}
+          maxLength={128}
+          onChange={(e) => set('name', e.target.value)}
+        />
+      </Field>
+      <Field label="Description">
+        <input
+          className="input"
+          value={draft.description}
+          maxLength={1000}
+          onChange={(e) => set('description', e.target.value)}
+        />
+      </Field>
+      <fieldset className="fieldset">
+        <legend>Limits</legend>
+        <p className="subtle">
+          Leave a field empty for no limit. Every limit holds across all appliance replicas.
+        </p>
+        <div className="form-grid">
+          {LIMITS.map(({ key, label }) => (
+            <Field key={key} label={label} error={problems[key]}>
+              <input
+                className="input"
+                inputMode="numeric"
+                value={draft[key]}
+                placeholder="No limit"
+                onChange={(e) => set(key, e.target.value.trim())}
+              />
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="fieldset stack-sm">
+        <legend>Models</legend>
+        <label className="checkbox">
           <input
-            className="input"
-            value={draft.name}
-            maxLength={128}
-            onChange={(e) => set('name', e.target.value)}
+            type="radio"
+            name="models"
+            checked={draft.models === 'all'}
+            onChange={() => set('models', 'all')}
           />
-        </Field>
-        <Field label="Description">
+          <span className="checkbox-title">Every model</span>
+        </label>
+        <label className="checkbox">
           <input
-            className="input"
-            value={draft.description}
-            maxLength={1000}
-            onChange={(e) => set('description', e.target.value)}
+            type="radio"
+            name="models"
+            checked={draft.models === 'some'}
+            onChange={() => set('models', 'some')}
           />
-        </Field>
-        <fieldset className="fieldset">
-          <legend>Limits</legend>
-          <p className="subtle">
-            Leave a field empty for no limit. Every limit holds across all appliance replicas.
-          </p>
-          <div className="form-grid">
-            {LIMITS.map(({ key, label }) => (
-              <Field key={key} label={label} error={problems[key]}>
-                <input
-                  className="input"
-                  inputMode="numeric"
-                  value={draft[key]}
-                  placeholder="No limit"
-                  onChange={(e) => set(key, e.target.value.trim())}
-                />
-              </Field>
+          <span className="checkbox-title">Only the models chosen here</span>
+        </label>
+        {draft.models === 'some' && (
+          <div className="stack-sm indent">
+            {choices.map((name) => (
+              <label key={name} className="checkbox">
+                <input type="checkbox" checked={draft.allowed.includes(name)} onChange={() => toggle(name)} />
+                <span className="checkbox-title mono">{name}</span>
+              </label>
             ))}
-          </div>
-        </fieldset>
-        <fieldset className="fieldset stack-sm">
-          <legend>Models</legend>
-          <label className="checkbox">
-            <input
-              type="radio"
-              name="models"
-              checked={draft.models === 'all'}
-              onChange={() => set('models', 'all')}
-            />
-            <span className="checkbox-title">Every model</span>
-          </label>
-          <label className="checkbox">
-            <input
-              type="radio"
-              name="models"
-              checked={draft.models === 'some'}
-              onChange={() => set('models', 'some')}
-            />
-            <span className="checkbox-title">Only the models chosen here</span>
-          </label>
-          {draft.models === 'some' && (
-            <div className="stack-sm indent">
-              {choices.map((name) => (
-                <label key={name} className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={draft.allowed.includes(name)}
-                    onChange={() => toggle(name)}
-                  />
-                  <span className="checkbox-title mono">{name}</span>
-                </label>
-              ))}
-              <div className="row">
-                <Field label="Another model or alias" hint="A name the gateway will serve later.">
-                  <input className="input mono" value={extra} onChange={(e) => setExtra(e.target.value)} />
-                </Field>
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  disabled={!extra.trim()}
-                  onClick={() => {
-                    if (!draft.allowed.includes(extra.trim()))
-                      set('allowed', [...draft.allowed, extra.trim()]);
-                    setExtra('');
-                  }}
-                >
-                  Add
-                </button>
-              </div>
-              {problems.models && <span className="field-error">{problems.models}</span>}
+            <div className="row">
+              <Field label="Another model or alias" hint="A name the gateway will serve later.">
+                <input className="input mono" value={extra} onChange={(e) => setExtra(e.target.value)} />
+              </Field>
+              <button
+                type="button"
+                className="btn btn-sm"
+                disabled={!extra.trim()}
+                onClick={() => {
+                  if (!draft.allowed.includes(extra.trim())) set('allowed', [...draft.allowed, extra.trim()]);
+                  setExtra('');
+                }}
+              >
+                Add
+              </button>
             </div>
-          )}
-        </fieldset>
-      </form>
-    </Dialog>
+            {problems.models && <span className="field-error">{problems.models}</span>}
+          </div>
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -1,9 +1,9 @@
 /** The dialog that places a legal hold on a user or a team, with the reason and the case reference. */
 import { type FormEvent, useState } from 'react';
 import { type HoldScope, holds } from '../../../api/holds.js';
-import { Dialog } from '../../../components/Dialog.js';
-import { ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
+import { FormDialog } from '../../../components/FormDialog.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { type Subject, SubjectPicker } from './SubjectPicker.js';
 
 export function PlaceHoldDialog({
@@ -20,8 +20,7 @@ export function PlaceHoldDialog({
   const [reason, setReason] = useState('');
   const [reference, setReference] = useState('');
   const [problems, setProblems] = useState<{ subject?: string; reason?: string }>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   function close() {
     setScope('user');
@@ -43,9 +42,7 @@ export function PlaceHoldDialog({
     };
     setProblems(found);
     if (!subject || Object.keys(found).length > 0) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await holds.place({
         scope,
         id: subject.id,
@@ -54,78 +51,63 @@ export function PlaceHoldDialog({
       });
       close();
       onPlaced(subject);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="Place a legal hold"
       description="While the hold is in force, nothing of the subject is deleted or erased."
       onClose={close}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" form="place-hold-form" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Placing…' : 'Place hold'}
-          </button>
-        </>
-      }
+      formId="place-hold-form"
+      onSubmit={submit}
+      submitLabel={busy ? 'Placing…' : 'Place hold'}
+      busy={busy}
+      error={error}
+      errorTitle="The hold was not placed"
     >
-      <form id="place-hold-form" className="stack" onSubmit={submit} noValidate>
-        <ErrorAlert error={error} title="The hold was not placed" />
-        <fieldset className="fieldset stack-sm">
-          <legend>Hold</legend>
-          {(['user', 'team'] as const).map((s) => (
-            <label key={s} className="checkbox">
-              <input
-                type="radio"
-                name="hold-scope"
-                checked={scope === s}
-                onChange={() => {
-                  setScope(s);
-                  setSubject(undefined);
-                }}
-              />
-              <span className="checkbox-title">{s === 'user' ? 'A user' : 'A team'}</span>
-            </label>
-          ))}
-        </fieldset>
-        <SubjectPicker
-          key={scope}
-          scope={scope}
-          value={subject}
-          onChange={setSubject}
-          error={problems.subject}
+      <fieldset className="fieldset stack-sm">
+        <legend>Hold</legend>
+        {(['user', 'team'] as const).map((s) => (
+          <label key={s} className="checkbox">
+            <input
+              type="radio"
+              name="hold-scope"
+              checked={scope === s}
+              onChange={() => {
+                setScope(s);
+                setSubject(undefined);
+              }}
+            />
+            <span className="checkbox-title">{s === 'user' ? 'A user' : 'A team'}</span>
+          </label>
+        ))}
+      </fieldset>
+      <SubjectPicker
+        key={scope}
+        scope={scope}
+        value={subject}
+        onChange={setSubject}
+        error={problems.subject}
+      />
+      <Field label="Reason" error={problems.reason} hint="Recorded in the audit log (compliance.legal_hold).">
+        <textarea
+          className="textarea"
+          rows={3}
+          value={reason}
+          maxLength={1024}
+          onChange={(e) => setReason(e.target.value)}
         />
-        <Field
-          label="Reason"
-          error={problems.reason}
-          hint="Recorded in the audit log (compliance.legal_hold)."
-        >
-          <textarea
-            className="textarea"
-            rows={3}
-            value={reason}
-            maxLength={1024}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </Field>
-        <Field label="Reference" hint="Optional: the case or matter number.">
-          <input
-            className="input mono"
-            value={reference}
-            maxLength={256}
-            onChange={(e) => setReference(e.target.value)}
-          />
-        </Field>
-      </form>
-    </Dialog>
+      </Field>
+      <Field label="Reference" hint="Optional: the case or matter number.">
+        <input
+          className="input mono"
+          value={reference}
+          maxLength={256}
+          onChange={(e) => setReference(e.target.value)}
+        />
+      </Field>
+    </FormDialog>
   );
 }
