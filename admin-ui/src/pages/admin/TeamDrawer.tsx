@@ -1,12 +1,13 @@
 /** One team: details, members and their team roles; add and remove members; delete (admins). */
 import { type FormEvent, useEffect, useState } from 'react';
 import { identity, type TeamMember } from '../../api/identity.js';
-import { ConfirmDialog, Dialog } from '../../components/Dialog.js';
-import { Alert, Badge, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { ConfirmDialog } from '../../components/Dialog.js';
+import { Badge } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSession } from '../../session/SessionProvider.js';
 import { AddMember } from './AddMember.js';
+import { DetailDrawer, useDrawerActions } from './DetailDrawer.js';
 import { EraseContent } from './EraseContent.js';
 
 export function TeamDrawer({
@@ -22,9 +23,8 @@ export function TeamDrawer({
   const detail = useResource(async () => (teamId ? identity.team(teamId) : undefined), [teamId]);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [notice, setNotice] = useState<string>();
+  const actions = useDrawerActions(onChanged);
+  const { busy, act } = actions;
   const [removing, setRemoving] = useState<TeamMember | undefined>();
   const [deleting, setDeleting] = useState(false);
   const data = detail.data;
@@ -35,21 +35,6 @@ export function TeamDrawer({
       setDescription(data.team.description);
     }
   }, [data]);
-
-  async function act(action: () => Promise<void>, message: string) {
-    setBusy(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      await action();
-      setNotice(message);
-      onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const id = teamId ?? '';
   const setMembers = (members: TeamMember[]) => data && detail.setData({ ...data, members });
@@ -63,23 +48,16 @@ export function TeamDrawer({
   }
 
   return (
-    <Dialog
+    <DetailDrawer
       open={teamId !== undefined}
-      variant="drawer"
       title={data?.team.name ?? 'Team'}
       description={data ? <span className="mono">{data.team.slug}</span> : undefined}
-      onClose={() => {
-        setError(undefined);
-        setNotice(undefined);
-        onClose();
-      }}
-    >
-      {detail.loading && !data && <Loading />}
-      <ErrorAlert error={detail.error} />
-      {data && data.team.id === teamId && (
-        <div className="stack">
-          {notice && <Alert tone="success">{notice}</Alert>}
-          <ErrorAlert error={error} title="The change was not made" />
+      detail={detail}
+      current={(d) => d.team.id === teamId}
+      actions={actions}
+      onClose={onClose}
+      body={(data) => (
+        <>
           <form className="stack-sm" onSubmit={saveDetails}>
             <Field label="Name">
               <input
@@ -192,8 +170,9 @@ export function TeamDrawer({
               </div>
             </>
           )}
-        </div>
+        </>
       )}
+    >
       <ConfirmDialog
         open={removing !== undefined}
         title="Remove from team?"
@@ -237,6 +216,6 @@ export function TeamDrawer({
           is created again at the next sign-in of a member.
         </p>
       </ConfirmDialog>
-    </Dialog>
+    </DetailDrawer>
   );
 }

@@ -1,12 +1,13 @@
 /** One user: roles with their source, teams, sign-in identities; edit roles, disable, end sessions. */
 import { useState } from 'react';
 import { identity, type UserDetail } from '../../api/identity.js';
-import { ConfirmDialog, Dialog } from '../../components/Dialog.js';
-import { Alert, Badge, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { ConfirmDialog } from '../../components/Dialog.js';
+import { Badge } from '../../components/Feedback.js';
 import { Time } from '../../components/Time.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { roleLabel } from '../../session/permissions.js';
 import { useSession } from '../../session/SessionProvider.js';
+import { DetailDrawer, useDrawerActions } from './DetailDrawer.js';
 import { EraseContent } from './EraseContent.js';
 import { RolesDialog } from './RolesDialog.js';
 
@@ -25,49 +26,33 @@ export function UserDrawer({
   const detail = useResource(async () => (userId ? identity.user(userId) : undefined), [userId]);
   const [pending, setPending] = useState<Pending>();
   const [editing, setEditing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [notice, setNotice] = useState<string>();
+  const actions = useDrawerActions(onChanged);
+  const { busy, setNotice } = actions;
 
   const data = detail.data;
   const self = data?.user.id === me.user.id;
 
   async function run(action: () => Promise<UserDetail | { revoked: number }>, done: (r: unknown) => string) {
-    setBusy(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
+    await actions.act(async () => {
       const result = await action();
       if ('user' in result) detail.setData(result);
-      setNotice(done(result));
-      onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setPending(undefined);
-    }
+      return result;
+    }, done);
+    setPending(undefined);
   }
 
   const id = userId ?? '';
   return (
-    <Dialog
+    <DetailDrawer
       open={userId !== undefined}
-      variant="drawer"
       title={data ? data.user.name || data.user.email : 'User'}
       description={data?.user.email}
-      onClose={() => {
-        setError(undefined);
-        setNotice(undefined);
-        onClose();
-      }}
-    >
-      {detail.loading && !data && <Loading />}
-      <ErrorAlert error={detail.error} />
-      {data && data.user.id === userId && (
-        <div className="stack">
-          {notice && <Alert tone="success">{notice}</Alert>}
-          <ErrorAlert error={error} title="The change was not made" />
+      detail={detail}
+      current={(d) => d.user.id === userId}
+      actions={actions}
+      onClose={onClose}
+      body={(data) => (
+        <>
           <dl className="dl">
             <dt>Status</dt>
             <dd>
@@ -183,8 +168,9 @@ export function UserDrawer({
             id={data.user.id}
             name={data.user.name || data.user.email}
           />
-        </div>
+        </>
       )}
+    >
       {data && (
         <RolesDialog
           open={editing}
@@ -247,6 +233,6 @@ export function UserDrawer({
       >
         <p>The user is signed out everywhere and must sign in again. API keys keep working.</p>
       </ConfirmDialog>
-    </Dialog>
+    </DetailDrawer>
   );
 }
