@@ -1,14 +1,13 @@
 /** Admin usage dashboard: the whole appliance's calls and tokens by day, team, user and model. */
 import { useState } from 'react';
-import { gateway, type UsageDimension, type UsageRow } from '../../api/gateway.js';
+import { gateway, type UsageDimension } from '../../api/gateway.js';
 import { identity } from '../../api/identity.js';
-import { BarList } from '../../components/charts/BarList.js';
-import { DailyChart } from '../../components/charts/DailyChart.js';
+import { DailyTokensCard, TopTokensCard } from '../../components/charts/UsageCards.js';
 import { ErrorAlert, Loading } from '../../components/Feedback.js';
-import { Card, PageHeader, Stat } from '../../components/Page.js';
+import { PageHeader, Stat } from '../../components/Page.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatCompact, formatMs, formatNumber, shortId } from '../../lib/format.js';
-import { dailyTokens, errorRate, periodOf, topByTokens } from '../../lib/usage.js';
+import { errorRate, periodOf } from '../../lib/usage.js';
 import { PeriodPicker } from '../workspace/UsagePage.js';
 
 /** Names for the ids usage rows carry (users and teams the admin may list). */
@@ -32,14 +31,6 @@ export function UsageDashboard() {
   const byModel = useResource(query('model'), [days]);
   const names = useNames();
   const totals = byDay.data?.totals;
-
-  const bars = (rows: UsageRow[] | undefined, label: (r: UsageRow) => string, key: (r: UsageRow) => string) =>
-    topByTokens(rows ?? []).map((r) => ({
-      key: key(r),
-      label: label(r),
-      value: r.total_tokens,
-      note: `${formatNumber(r.requests)} requests`,
-    }));
 
   return (
     <div className="page">
@@ -75,53 +66,27 @@ export function UsageDashboard() {
             />
           </div>
         )}
-        {byDay.data && (
-          <Card>
-            <DailyChart
-              title="Tokens per day"
-              series={['Prompt', 'Completion']}
-              points={dailyTokens(byDay.data.data, byDay.data.from, byDay.data.to)}
-            />
-          </Card>
-        )}
+        {byDay.data && <DailyTokensCard usage={byDay.data} />}
         <div className="grid-2">
-          <Card>
-            <BarList
-              title="Tokens by team"
-              valueLabel="tokens"
-              format={formatCompact}
-              bars={bars(
-                byTeam.data?.data,
-                (r) => (r.team_id ? (names.data?.teams.get(r.team_id) ?? shortId(r.team_id)) : 'No team'),
-                (r) => r.team_id ?? '',
-              )}
-            />
-          </Card>
-          <Card>
-            <BarList
-              title="Tokens by model"
-              valueLabel="tokens"
-              format={formatCompact}
-              bars={bars(
-                byModel.data?.data,
-                (r) => r.model ?? 'unknown',
-                (r) => r.model ?? '',
-              )}
-            />
-          </Card>
-        </div>
-        <Card>
-          <BarList
-            title="Top users by tokens"
-            valueLabel="tokens"
-            format={formatCompact}
-            bars={bars(
-              byUser.data?.data,
-              (r) => (r.user_id ? (names.data?.users.get(r.user_id) ?? shortId(r.user_id)) : 'unknown'),
-              (r) => r.user_id ?? '',
-            )}
+          <TopTokensCard
+            title="Tokens by team"
+            rows={byTeam.data?.data}
+            label={(r) => (r.team_id ? (names.data?.teams.get(r.team_id) ?? shortId(r.team_id)) : 'No team')}
+            rowKey={(r) => r.team_id ?? ''}
           />
-        </Card>
+          <TopTokensCard
+            title="Tokens by model"
+            rows={byModel.data?.data}
+            label={(r) => r.model ?? 'unknown'}
+            rowKey={(r) => r.model ?? ''}
+          />
+        </div>
+        <TopTokensCard
+          title="Top users by tokens"
+          rows={byUser.data?.data}
+          label={(r) => (r.user_id ? (names.data?.users.get(r.user_id) ?? shortId(r.user_id)) : 'unknown')}
+          rowKey={(r) => r.user_id ?? ''}
+        />
       </div>
     </div>
   );

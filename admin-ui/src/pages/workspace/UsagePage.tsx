@@ -1,13 +1,12 @@
 /** The user's own usage: requests, tokens and latency over a period, by day and by model. */
 import { useState } from 'react';
 import { gateway } from '../../api/gateway.js';
-import { BarList } from '../../components/charts/BarList.js';
-import { DailyChart } from '../../components/charts/DailyChart.js';
+import { DailyTokensCard, TopTokensCard } from '../../components/charts/UsageCards.js';
 import { ErrorAlert, Loading } from '../../components/Feedback.js';
-import { Card, PageHeader, Stat } from '../../components/Page.js';
+import { PageHeader, Stat } from '../../components/Page.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatCompact, formatMs, formatNumber } from '../../lib/format.js';
-import { dailyTokens, errorRate, PERIODS, periodOf, topByTokens } from '../../lib/usage.js';
+import { errorRate, PERIODS, periodOf } from '../../lib/usage.js';
 
 export function PeriodPicker({ days, onChange }: { days: number; onChange(days: number): void }) {
   return (
@@ -55,29 +54,14 @@ export function UsagePage() {
             <Stat label="Time to first token" value={formatMs(totals.avg_ttft_ms)} />
           </div>
         )}
-        {byDay.data && (
-          <Card>
-            <DailyChart
-              title="Tokens per day"
-              series={['Prompt', 'Completion']}
-              points={dailyTokens(byDay.data.data, byDay.data.from, byDay.data.to)}
-            />
-          </Card>
-        )}
+        {byDay.data && <DailyTokensCard usage={byDay.data} />}
         {byModel.data && (
-          <Card>
-            <BarList
-              title="Tokens by model"
-              valueLabel="tokens"
-              format={formatCompact}
-              bars={topByTokens(byModel.data.data).map((r) => ({
-                key: r.model ?? '',
-                label: r.model ?? 'unknown',
-                value: r.total_tokens,
-                note: `${formatNumber(r.requests)} requests`,
-              }))}
-            />
-          </Card>
+          <TopTokensCard
+            title="Tokens by model"
+            rows={byModel.data.data}
+            label={(r) => r.model ?? 'unknown'}
+            rowKey={(r) => r.model ?? ''}
+          />
         )}
       </div>
     </div>
