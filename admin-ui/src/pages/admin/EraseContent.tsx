@@ -5,9 +5,10 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client.js';
 import { type HoldScope, holds } from '../../api/holds.js';
-import { Dialog } from '../../components/Dialog.js';
 import { Alert, ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
+import { FormDialog } from '../../components/FormDialog.js';
+import { useAction } from '../../hooks/use-action.js';
 import { Link } from '../../router/router.js';
 import { useSession } from '../../session/SessionProvider.js';
 
@@ -37,8 +38,7 @@ export function EraseContent({ scope, id, name }: { scope: HoldScope; id: string
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string>();
   if (!can('settings:manage')) return null;
 
@@ -51,22 +51,16 @@ export function EraseContent({ scope, id, name }: { scope: HoldScope; id: string
   async function erase(event: FormEvent) {
     event.preventDefault();
     if (reason.trim().length < 3) return setProblem('Give the reason, e.g. the erasure request number.');
-    setBusy(true);
-    setError(undefined);
     setNotice(undefined);
-    try {
+    await run(async () => {
       const { destroyed_keys } = await holds.eraseContent({ scope, id, reason: reason.trim() });
       setNotice(
         destroyed_keys.length > 0
           ? `The content of ${name} is erased: ${destroyed_keys.length} content key(s) destroyed.`
           : `${name} had no retained content: there was no key to destroy.`,
       );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      close();
-    }
+    });
+    close();
   }
 
   const held = error instanceof ApiError && error.code === 'LEGAL_HOLD_ACTIVE';
@@ -84,35 +78,28 @@ export function EraseContent({ scope, id, name }: { scope: HoldScope; id: string
           Erase content
         </button>
       </div>
-      <Dialog
+      <FormDialog
         open={open}
         title={`Erase the content of ${name}?`}
         onClose={close}
-        footer={
-          <>
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" form={`erase-${scope}-form`} className="btn btn-danger" disabled={busy}>
-              Erase for good
-            </button>
-          </>
-        }
+        formId={`erase-${scope}-form`}
+        onSubmit={erase}
+        submitLabel="Erase for good"
+        tone="danger"
+        busy={busy}
       >
-        <form id={`erase-${scope}-form`} className="stack" onSubmit={erase} noValidate>
-          <p>
-            This cannot be undone. It erases {WHAT[scope]}. Refused while a legal hold covers the {scope}.
-          </p>
-          <Field label="Reason" error={problem} hint="Recorded in the audit log (content.key_destroyed).">
-            <input
-              className="input"
-              value={reason}
-              maxLength={1024}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </Field>
-        </form>
-      </Dialog>
+        <p>
+          This cannot be undone. It erases {WHAT[scope]}. Refused while a legal hold covers the {scope}.
+        </p>
+        <Field label="Reason" error={problem} hint="Recorded in the audit log (content.key_destroyed).">
+          <input
+            className="input"
+            value={reason}
+            maxLength={1024}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </Field>
+      </FormDialog>
     </section>
   );
 }

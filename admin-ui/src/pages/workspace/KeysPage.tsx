@@ -6,6 +6,7 @@ import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedbac
 import { Card, PageHeader } from '../../components/Page.js';
 import { Pagination } from '../../components/Pagination.js';
 import { Time } from '../../components/Time.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { CreateKeyDialog } from './CreateKeyDialog.js';
 import { SCOPE_INFO } from './key-scopes.js';
@@ -32,23 +33,15 @@ export function KeysPage() {
   const [offset, setOffset] = useState(0);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>();
+  const { busy, error: actionError, run } = useAction();
   const keys = useResource(() => identity.keys({ status, limit: LIMIT, offset }), [status, offset]);
 
   async function revoke(key: ApiKey) {
-    setBusy(true);
-    setActionError(undefined);
-    try {
+    await run(async () => {
       await identity.revokeKey(key.id);
-      setRevoking(undefined);
       keys.reload();
-    } catch (err) {
-      setActionError(err);
-      setRevoking(undefined);
-    } finally {
-      setBusy(false);
-    }
+    });
+    setRevoking(undefined);
   }
 
   return (

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/Dialog.js';
 import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
 import { Card, PageHeader } from '../../components/Page.js';
 import { Time } from '../../components/Time.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useNavigate } from '../../router/router.js';
 
@@ -40,23 +41,15 @@ export function SessionsPage() {
   const sessions = useResource(() => identity.sessions(), []);
   const navigate = useNavigate();
   const [revoking, setRevoking] = useState<Session | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   async function revoke(session: Session) {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await identity.revokeSession(session.id);
-      setRevoking(undefined);
       if (session.current) navigate('/login?reason=signed_out', { replace: true });
       else sessions.reload();
-    } catch (err) {
-      setRevoking(undefined);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
+    setRevoking(undefined);
   }
 
   return (
