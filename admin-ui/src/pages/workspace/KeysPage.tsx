@@ -2,9 +2,10 @@
 import { useState } from 'react';
 import { type ApiKey, identity, type KeyStatusFilter } from '../../api/identity.js';
 import { ConfirmDialog } from '../../components/Dialog.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
-import { Card, PageHeader } from '../../components/Page.js';
+import { Badge, ErrorAlert } from '../../components/Feedback.js';
+import { PageHeader } from '../../components/Page.js';
 import { Pagination } from '../../components/Pagination.js';
+import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
@@ -18,6 +19,16 @@ const FILTERS: Array<{ value: KeyStatusFilter; label: string }> = [
   { value: 'all', label: 'All' },
 ];
 const LIMIT = 25;
+const KEY_COLUMNS = [
+  { label: 'Name' },
+  { label: 'Key' },
+  { label: 'Scopes' },
+  { label: 'Created' },
+  { label: 'Expires' },
+  { label: 'Last used' },
+  { label: 'Status' },
+  { label: 'Actions', hidden: true },
+];
 
 export function StatusBadge({ status }: { status: ApiKey['status'] }) {
   const tone = status === 'active' ? 'success' : status === 'revoked' ? 'danger' : 'warning';
@@ -78,93 +89,64 @@ export function KeysPage() {
             </button>
           ))}
         </fieldset>
-        <Card flush>
-          {keys.error !== undefined && (
-            <div className="card-body">
-              <ErrorAlert error={keys.error} />
-            </div>
-          )}
-          {keys.loading && !keys.data && <Loading />}
-          {keys.data && keys.data.keys.length === 0 && (
-            <EmptyState
-              title={
-                status === 'active' ? 'No active keys' : `No ${status === 'all' ? '' : `${status} `}keys`
-              }
-            >
-              Create a key to use AI-LA from your IDE, the CLI or scripts.
-            </EmptyState>
-          )}
-          {keys.data && keys.data.keys.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Key</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.data.keys.map((key) => (
-                    <tr key={key.id}>
-                      <td className="cell-title">{key.name}</td>
-                      <td>
-                        <code className="mono">{key.prefix}…</code>
-                      </td>
-                      <td>
-                        <span className="row">
-                          {key.scopes.map((s) => (
-                            <Badge key={s} tone="info">
-                              {SCOPE_INFO[s]?.label ?? s}
-                            </Badge>
-                          ))}
-                        </span>
-                      </td>
-                      <td>
-                        <Time value={key.created_at} relative />
-                      </td>
-                      <td>
-                        <Time value={key.expires_at} />
-                      </td>
-                      <td>
-                        {key.last_used_at ? (
-                          <Time value={key.last_used_at} relative />
-                        ) : (
-                          <span className="muted">Never</span>
-                        )}
-                      </td>
-                      <td>
-                        <StatusBadge status={key.status} />
-                      </td>
-                      <td className="actions">
-                        {key.status === 'active' && (
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            onClick={() => setRevoking(key)}
-                            aria-label={`Revoke ${key.name}`}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
+        <ResultsTable
+          columns={KEY_COLUMNS}
+          {...resourceRows(keys, (d) => d.keys)}
+          empty={{
+            title: status === 'active' ? 'No active keys' : `No ${status === 'all' ? '' : `${status} `}keys`,
+            hint: 'Create a key to use AI-LA from your IDE, the CLI or scripts.',
+          }}
+          renderRow={(key) => (
+            <tr key={key.id}>
+              <td className="cell-title">{key.name}</td>
+              <td>
+                <code className="mono">{key.prefix}…</code>
+              </td>
+              <td>
+                <span className="row">
+                  {key.scopes.map((s) => (
+                    <Badge key={s} tone="info">
+                      {SCOPE_INFO[s]?.label ?? s}
+                    </Badge>
                   ))}
-                </tbody>
-              </table>
-            </div>
+                </span>
+              </td>
+              <td>
+                <Time value={key.created_at} relative />
+              </td>
+              <td>
+                <Time value={key.expires_at} />
+              </td>
+              <td>
+                {key.last_used_at ? (
+                  <Time value={key.last_used_at} relative />
+                ) : (
+                  <span className="muted">Never</span>
+                )}
+              </td>
+              <td>
+                <StatusBadge status={key.status} />
+              </td>
+              <td className="actions">
+                {key.status === 'active' && (
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    onClick={() => setRevoking(key)}
+                    aria-label={`Revoke ${key.name}`}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
           )}
-          {keys.data && (
-            <Pagination offset={offset} limit={LIMIT} total={keys.data.total} onChange={setOffset} />
-          )}
-        </Card>
+          after={
+            keys.data && (
+              <Pagination offset={offset} limit={LIMIT} total={keys.data.total} onChange={setOffset} />
+            )
+          }
+        />
       </div>
       <CreateKeyDialog
         open={creating}

@@ -2,12 +2,22 @@
 import { useState } from 'react';
 import { identity, type Session } from '../../api/identity.js';
 import { ConfirmDialog } from '../../components/Dialog.js';
-import { Badge, EmptyState, ErrorAlert, Loading } from '../../components/Feedback.js';
-import { Card, PageHeader } from '../../components/Page.js';
+import { Badge, ErrorAlert } from '../../components/Feedback.js';
+import { PageHeader } from '../../components/Page.js';
+import { ResultsTable, resourceRows } from '../../components/ResultsTable.js';
 import { Time } from '../../components/Time.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useNavigate } from '../../router/router.js';
+
+const SESSION_COLUMNS = [
+  { label: 'Device' },
+  { label: 'Signed in with' },
+  { label: 'Signed in' },
+  { label: 'Last active' },
+  { label: 'Ends' },
+  { label: 'Actions', hidden: true },
+];
 
 /** A readable browser and platform from a User-Agent string ("Chrome on Linux"). */
 export function describeAgent(agent: string | null): string {
@@ -60,63 +70,39 @@ export function SessionsPage() {
       />
       <div className="stack">
         <ErrorAlert error={error} title="The session was not signed out" />
-        <Card flush>
-          {sessions.error !== undefined && (
-            <div className="card-body">
-              <ErrorAlert error={sessions.error} />
-            </div>
+        <ResultsTable
+          columns={SESSION_COLUMNS}
+          {...resourceRows(sessions, (d) => d.sessions)}
+          empty={{ title: 'No active sessions' }}
+          renderRow={(s) => (
+            <tr key={s.id}>
+              <td>
+                <div className="cell-title row">
+                  {describeAgent(s.user_agent)}
+                  {s.current && <Badge tone="success">This browser</Badge>}
+                </div>
+                <div className="cell-sub" title={s.user_agent ?? undefined}>
+                  {s.user_agent ? s.user_agent.slice(0, 80) : ''}
+                </div>
+              </td>
+              <td>{s.connection}</td>
+              <td>
+                <Time value={s.created_at} />
+              </td>
+              <td>
+                <Time value={s.last_seen_at} relative />
+              </td>
+              <td>
+                <Time value={earliest(s.expires_at, s.idle_expires_at)} relative />
+              </td>
+              <td className="actions">
+                <button type="button" className="btn btn-sm" onClick={() => setRevoking(s)}>
+                  {s.current ? 'Sign out' : 'Revoke'}
+                </button>
+              </td>
+            </tr>
           )}
-          {sessions.loading && !sessions.data && <Loading />}
-          {sessions.data && sessions.data.sessions.length === 0 && <EmptyState title="No active sessions" />}
-          {sessions.data && sessions.data.sessions.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Device</th>
-                    <th scope="col">Signed in with</th>
-                    <th scope="col">Signed in</th>
-                    <th scope="col">Last active</th>
-                    <th scope="col">Ends</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sessions.data.sessions.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <div className="cell-title row">
-                          {describeAgent(s.user_agent)}
-                          {s.current && <Badge tone="success">This browser</Badge>}
-                        </div>
-                        <div className="cell-sub" title={s.user_agent ?? undefined}>
-                          {s.user_agent ? s.user_agent.slice(0, 80) : ''}
-                        </div>
-                      </td>
-                      <td>{s.connection}</td>
-                      <td>
-                        <Time value={s.created_at} />
-                      </td>
-                      <td>
-                        <Time value={s.last_seen_at} relative />
-                      </td>
-                      <td>
-                        <Time value={earliest(s.expires_at, s.idle_expires_at)} relative />
-                      </td>
-                      <td className="actions">
-                        <button type="button" className="btn btn-sm" onClick={() => setRevoking(s)}>
-                          {s.current ? 'Sign out' : 'Revoke'}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Card>
+        />
       </div>
       <ConfirmDialog
         open={revoking !== undefined}
