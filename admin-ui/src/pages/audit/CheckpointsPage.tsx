@@ -10,6 +10,7 @@ import { Field } from '../../components/Field.js';
 import { Card, PageHeader } from '../../components/Page.js';
 import { Time } from '../../components/Time.js';
 import { type ConsistencyCheck, checkConsistency } from '../../evidence/consistency-flow.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatNumber } from '../../lib/format.js';
 import { LogCard } from './LogCard.js';
@@ -18,21 +19,12 @@ function ConsistencyCard() {
   const [log, setLog] = useState<LogName>('receipts');
   const [note, setNote] = useState('');
   const [result, setResult] = useState<ConsistencyCheck>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setResult(undefined);
-    try {
-      setResult(await checkConsistency(log, note));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setResult(await checkConsistency(log, note)));
   }
 
   return (

@@ -4,6 +4,7 @@ import { compliance, type ExportJob, type ExportPart, type ExportRequest } from 
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Card } from '../../components/Page.js';
+import { useAction } from '../../hooks/use-action.js';
 import { isUuid, localToIso } from './filters.js';
 
 const OPS = ['chat_completions', 'completions', 'embeddings', 'generate', 'analyze', 'chat'];
@@ -43,8 +44,7 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
   const [ops, setOps] = useState<Set<string>>(new Set());
   const [parts, setParts] = useState<Set<ExportPart>>(new Set(['receipts', 'audit']));
   const [since, setSince] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const toggle = <T,>(set: Set<T>, value: T): Set<T> => {
     const next = new Set(set);
@@ -72,15 +72,10 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
       ...(ops.size ? { ops: [...ops] } : {}),
       ...(since.trim() ? { since_checkpoint: since.trim() } : {}),
     };
-    setBusy(true);
-    try {
+    await run(async () => {
       onCreated(await compliance.create(body));
       setSince('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -4,6 +4,7 @@ import { identity, type Team, type User } from '../../../api/identity.js';
 import { quotas, type SubjectType, userKeys } from '../../../api/quotas.js';
 import { ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 
 const TYPES: Array<{ value: SubjectType; label: string }> = [
@@ -29,16 +30,13 @@ export function AssignForm({ planId, onAssigned }: { planId: string; onAssigned(
   const [type, setType] = useState<SubjectType>('user');
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Candidate[] | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const teams = useResource(async () => (type === 'team' ? identity.teams() : undefined), [type]);
 
   async function search(event: FormEvent) {
     event.preventDefault();
     if (type === 'team') return;
-    setError(undefined);
-    setBusy(true);
-    try {
+    await run(async () => {
       const { users } = await identity.users({ q: q.trim(), status: 'active', limit: 10 });
       if (type === 'user') {
         setFound(users.map((u: User) => ({ type, id: u.id, label: u.name || u.email, detail: u.email })));
@@ -52,26 +50,16 @@ export function AssignForm({ planId, onAssigned }: { planId: string; onAssigned(
           ),
         );
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function assign(c: Candidate) {
-    setError(undefined);
-    setBusy(true);
-    try {
+    await run(async () => {
       await quotas.assign(c.type, c.id, planId);
       setFound(undefined);
       setQ('');
       onAssigned(c.label);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const teamCandidates = (teams.data?.teams ?? []).map((t: Team) => ({

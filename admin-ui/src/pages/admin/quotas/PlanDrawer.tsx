@@ -4,6 +4,7 @@ import { type Assignment, type Consumption, type Plan, quotas, type Window } fro
 import { ConfirmDialog, Dialog } from '../../../components/Dialog.js';
 import { Alert, Badge, ErrorAlert, Loading } from '../../../components/Feedback.js';
 import { Time } from '../../../components/Time.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 import { formatCompact, formatNumber } from '../../../lib/format.js';
 import { AssignForm } from './AssignForm.js';
@@ -131,25 +132,19 @@ export function PlanDrawer({
   );
   const [notice, setNotice] = useState<string>();
   const [removing, setRemoving] = useState<Assignment>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const plan = detail.data?.plan;
 
   async function remove() {
     if (!removing) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await quotas.unassign(removing.subject_type, removing.subject_id);
-      setNotice(`${removing.subject_label ?? 'The subject'} no longer has this plan.`);
+    const assignment = removing;
+    await run(async () => {
+      await quotas.unassign(assignment.subject_type, assignment.subject_id);
+      setNotice(`${assignment.subject_label ?? 'The subject'} no longer has this plan.`);
       detail.reload();
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setRemoving(undefined);
-    }
+    });
+    setRemoving(undefined);
   }
 
   const subjects = detail.data?.data ?? [];

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../../components/Dialog.js';
 import { Alert, ErrorAlert } from '../../../components/Feedback.js';
 import { PageHeader } from '../../../components/Page.js';
 import { ResultsTable, resourceRows } from '../../../components/ResultsTable.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 import { formatCompact, formatNumber } from '../../../lib/format.js';
 import { useNavigate } from '../../../router/router.js';
@@ -30,8 +31,7 @@ export function QuotasPage({ selectedId }: { selectedId?: string }) {
   const plans = useResource(() => quotas.plans(), []);
   const [editing, setEditing] = useState<{ plan: Plan | undefined } | undefined>();
   const [deleting, setDeleting] = useState<Plan>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string>();
   // A saved plan changes what the open drawer shows.
   const [revision, setRevision] = useState(0);
@@ -39,19 +39,14 @@ export function QuotasPage({ selectedId }: { selectedId?: string }) {
 
   async function remove() {
     if (!deleting) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await quotas.deletePlan(deleting.id);
-      setNotice(`The plan ${deleting.name} is deleted.`);
+    const plan = deleting;
+    await run(async () => {
+      await quotas.deletePlan(plan.id);
+      setNotice(`The plan ${plan.name} is deleted.`);
       navigate('/admin/quotas', { keepScroll: true });
       plans.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setDeleting(undefined);
-    }
+    });
+    setDeleting(undefined);
   }
 
   return (

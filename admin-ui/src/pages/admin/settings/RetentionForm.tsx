@@ -6,6 +6,7 @@ import { Alert, Badge, ErrorAlert } from '../../../components/Feedback.js';
 import { Field } from '../../../components/Field.js';
 import { Card } from '../../../components/Page.js';
 import { Time } from '../../../components/Time.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { UserLink } from './UserLink.js';
 
 const PERIODS: Array<{ key: Exclude<keyof Retention, 'content'>; label: string; hint: string }> = [
@@ -52,8 +53,7 @@ export function RetentionForm({ current, onSaved }: { current: Settings; onSaved
   );
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string>();
   useEffect(() => {
     setMode(current.retention.content);
@@ -87,18 +87,12 @@ export function RetentionForm({ current, onSaved }: { current: Settings; onSaved
   }
 
   async function save() {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const saved = await settings.update(changes());
       setNotice('Settings saved. Every appliance replica follows within two seconds.');
       onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setConfirming(false);
-    }
+    });
+    setConfirming(false);
   }
 
   const { encryption } = current;

@@ -7,6 +7,7 @@ import { Alert, Badge, ErrorAlert, Loading } from '../../../components/Feedback.
 import { Card, PageHeader } from '../../../components/Page.js';
 import { ResultsTable, resourceRows } from '../../../components/ResultsTable.js';
 import { Time } from '../../../components/Time.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 import { formatNumber, shortId } from '../../../lib/format.js';
 import { Link } from '../../../router/router.js';
@@ -85,19 +86,12 @@ function LegalHolds() {
 
 function RetentionRuns() {
   const runs = useResource(() => settings.runs(), []);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   async function runNow() {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await settings.runNow();
       runs.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <Card

@@ -6,6 +6,7 @@ import { Alert, Badge, ErrorAlert } from '../../../components/Feedback.js';
 import { PageHeader } from '../../../components/Page.js';
 import { ResultsTable, resourceRows } from '../../../components/ResultsTable.js';
 import { Time } from '../../../components/Time.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 import { shortId } from '../../../lib/format.js';
 import { Link } from '../../../router/router.js';
@@ -42,26 +43,19 @@ export function LegalHoldsPage() {
   const teams = useResource(() => holds.subjects('team'), []);
   const [placing, setPlacing] = useState(false);
   const [releasing, setReleasing] = useState<LegalHold>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string>();
 
   const teamName = (id: string) => teams.data?.subjects.find((t) => t.id === id)?.name;
 
   async function release(hold: LegalHold) {
-    setBusy(true);
-    setError(undefined);
     setNotice(undefined);
-    try {
+    await run(async () => {
       await holds.release(hold.id);
       setNotice('The hold is released: retention and erasure apply again.');
       list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setReleasing(undefined);
-    }
+    });
+    setReleasing(undefined);
   }
 
   return (
