@@ -8,6 +8,7 @@ import { Field } from '../../../components/Field.js';
 import { Card } from '../../../components/Page.js';
 import { ResultsTable, resourceRows } from '../../../components/ResultsTable.js';
 import { Time } from '../../../components/Time.js';
+import { useAction } from '../../../hooks/use-action.js';
 import { useResource } from '../../../hooks/use-resource.js';
 import { formatNumber } from '../../../lib/format.js';
 
@@ -36,8 +37,7 @@ function CreateTokenDialog({
   const [name, setName] = useState('');
   const [days, setDays] = useState('365');
   const [problem, setProblem] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [secret, setSecret] = useState<string>();
 
   function close() {
@@ -57,9 +57,7 @@ function CreateTokenDialog({
       return;
     }
     setProblem(undefined);
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const created = await idp.createScimToken({
         name: name.trim(),
         connection,
@@ -67,11 +65,7 @@ function CreateTokenDialog({
       });
       setSecret(created.secret);
       onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -140,22 +134,16 @@ export function ScimCard({
   const tokens = useResource(() => idp.scimTokens(), []);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ScimToken>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   async function revoke() {
     if (!revoking) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await idp.revokeScimToken(revoking.id);
+    const token = revoking;
+    await run(async () => {
+      await idp.revokeScimToken(token.id);
       tokens.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setRevoking(undefined);
-    }
+    });
+    setRevoking(undefined);
   }
 
   return (
