@@ -8,6 +8,7 @@ import { ErrorAlert, Loading } from '../../components/Feedback.js';
 import { FormDialog } from '../../components/FormDialog.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
+import { toggled } from '../../lib/sets.js';
 import { roleLabel } from '../../session/permissions.js';
 
 const GLOBAL_ROLES: Array<{ role: Exclude<Role, 'team_admin'>; hint: string }> = [
@@ -43,12 +44,6 @@ export function RolesDialog({
   }, [open, detail, setError]);
 
   const fromIdp = detail.roles.filter((r) => r.source !== 'admin');
-  const toggle = (set: Set<string>, value: string) => {
-    const next = new Set(set);
-    if (next.has(value)) next.delete(value);
-    else next.add(value);
-    return next;
-  };
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -95,7 +90,7 @@ export function RolesDialog({
                 type="checkbox"
                 name={`role-${role}`}
                 checked={globals.has(role)}
-                onChange={() => setGlobals((s) => toggle(s, role))}
+                onChange={() => setGlobals((s) => toggled(s, role))}
               />
               <span>
                 <span className="checkbox-title">{roleLabel(role)}</span>
@@ -116,7 +111,7 @@ export function RolesDialog({
               <input
                 type="checkbox"
                 checked={teamAdmin.has(t.id)}
-                onChange={() => setTeamAdmin((s) => toggle(s, t.id))}
+                onChange={() => setTeamAdmin((s) => toggled(s, t.id))}
               />
               <span>
                 <span className="checkbox-title">{t.name}</span>

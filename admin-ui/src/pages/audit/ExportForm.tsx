@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Card } from '../../components/Page.js';
 import { useAction } from '../../hooks/use-action.js';
+import { toggled } from '../../lib/sets.js';
 import { isUuid, localToIso } from './filters.js';
 
 const OPS = ['chat_completions', 'completions', 'embeddings', 'generate', 'analyze', 'chat'];
@@ -45,13 +46,6 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
   const [parts, setParts] = useState<Set<ExportPart>>(new Set(['receipts', 'audit']));
   const [since, setSince] = useState('');
   const { busy, error, setError, run } = useAction();
-
-  const toggle = <T,>(set: Set<T>, value: T): Set<T> => {
-    const next = new Set(set);
-    if (next.has(value)) next.delete(value);
-    else next.add(value);
-    return next;
-  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -122,7 +116,7 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
                     type="checkbox"
                     name={`include-${part}`}
                     checked={parts.has(part)}
-                    onChange={() => setParts((s) => toggle(s, part))}
+                    onChange={() => setParts((s) => toggled(s, part))}
                   />
                   <span>
                     <span className="checkbox-title">{title}</span>
@@ -140,7 +134,7 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
                   <input
                     type="checkbox"
                     checked={ops.has(op)}
-                    onChange={() => setOps((s) => toggle(s, op))}
+                    onChange={() => setOps((s) => toggled(s, op))}
                   />
                   <span className="checkbox-title mono">{op}</span>
                 </label>
