@@ -87,10 +87,26 @@ export function lineWriter(logger: Logger): LineWriter {
   const own = logger as unknown as Record<symbol, unknown>;
   const bindings = own[pino.symbols.chindingsSym] as string;
   const stream = own[pino.symbols.streamSym] as { write(line: string): unknown };
+  const messages = new Map<string, string>();
   return (level, fields, msg) => {
     if (!logger.isLevelEnabled(level)) return;
-    stream.write(
-      `{"level":"${level}","time":"${new Date().toISOString()}"${bindings}${fields},"msg":${JSON.stringify(msg)}}\n`,
-    );
+    let text = messages.get(msg);
+    if (text === undefined) {
+      text = JSON.stringify(msg);
+      if (messages.size < 64) messages.set(msg, text);
+    }
+    stream.write(`{"level":"${level}","time":"${isoNow()}"${bindings}${fields},"msg":${text}}\n`);
   };
+}
+
+/** `new Date().toISOString()`, formatted once per millisecond: busy servers write many lines in one. */
+let lastMs = 0;
+let lastIso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }

@@ -23,15 +23,24 @@ export interface RequestLine {
 /** Logs request lines: `request failed` (error) for 5xx, else `request completed` or `request aborted`. */
 export function requestLines(log: Logger): (line: RequestLine) => void {
   const write = lineWriter(log);
-  const text = JSON.stringify;
+  // Methods and routes are few: each is encoded once.
+  const encoded = new Map<string, string>();
+  const known = (value: string) => {
+    let text = encoded.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      if (encoded.size < 1024) encoded.set(value, text);
+    }
+    return text;
+  };
   return (line) => {
-    let fields = `,"requestId":${text(line.requestId)}`;
-    if (line.traceId !== undefined) fields += `,"traceId":${text(line.traceId)}`;
-    fields += `,"method":${text(line.method)},"path":${text(line.path)}`;
-    if (line.route !== undefined) fields += `,"route":${text(line.route)}`;
-    fields += `,"status":${line.status},"ms":${text(line.ms)}`;
-    if (line.bytesIn !== undefined)
-      fields += `,"bytesIn":${text(line.bytesIn)},"aborted":${line.aborted === true}`;
+    const trace = line.traceId === undefined ? '' : `,"traceId":${JSON.stringify(line.traceId)}`;
+    const route = line.route === undefined ? '' : `,"route":${known(line.route)}`;
+    const body =
+      line.bytesIn === undefined
+        ? ''
+        : `,"bytesIn":${JSON.stringify(line.bytesIn)},"aborted":${line.aborted === true}`;
+    const fields = `,"requestId":${JSON.stringify(line.requestId)}${trace},"method":${known(line.method)},"path":${JSON.stringify(line.path)}${route},"status":${line.status},"ms":${JSON.stringify(line.ms)}${body}`;
     if (line.status >= 500) write('error', fields, 'request failed');
     else write('info', fields, line.aborted ? 'request aborted' : 'request completed');
   };
