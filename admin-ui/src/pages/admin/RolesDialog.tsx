@@ -4,6 +4,7 @@
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import { identity, type Role, type UserDetail } from '../../api/identity.js';
+import { CheckOption } from '../../components/CheckOption.js';
 import { ErrorAlert, Loading } from '../../components/Feedback.js';
 import { FormDialog } from '../../components/FormDialog.js';
 import { useAction } from '../../hooks/use-action.js';
@@ -85,18 +86,14 @@ export function RolesDialog({
         <legend>Pinned roles</legend>
         <div className="stack-sm">
           {GLOBAL_ROLES.map(({ role, hint }) => (
-            <label className="checkbox" key={role}>
-              <input
-                type="checkbox"
-                name={`role-${role}`}
-                checked={globals.has(role)}
-                onChange={() => setGlobals((s) => toggled(s, role))}
-              />
-              <span>
-                <span className="checkbox-title">{roleLabel(role)}</span>
-                <span className="checkbox-hint">{hint}</span>
-              </span>
-            </label>
+            <CheckOption
+              key={role}
+              name={`role-${role}`}
+              checked={globals.has(role)}
+              onChange={() => setGlobals((s) => toggled(s, role))}
+              title={roleLabel(role)}
+              hint={hint}
+            />
           ))}
         </div>
       </fieldset>
@@ -107,17 +104,13 @@ export function RolesDialog({
         {teams.data && teams.data.teams.length === 0 && <p className="muted">No teams exist yet.</p>}
         <div className="stack-sm">
           {teams.data?.teams.map((t) => (
-            <label className="checkbox" key={t.id}>
-              <input
-                type="checkbox"
-                checked={teamAdmin.has(t.id)}
-                onChange={() => setTeamAdmin((s) => toggled(s, t.id))}
-              />
-              <span>
-                <span className="checkbox-title">{t.name}</span>
-                <span className="checkbox-hint">{t.slug}</span>
-              </span>
-            </label>
+            <CheckOption
+              key={t.id}
+              checked={teamAdmin.has(t.id)}
+              onChange={() => setTeamAdmin((s) => toggled(s, t.id))}
+              title={t.name}
+              hint={t.slug}
+            />
           ))}
         </div>
       </fieldset>

@@ -1,6 +1,7 @@
 /** The form that requests a compliance export: period, filters, what to include, the checkpoint kept from the last audit. */
 import { type FormEvent, useState } from 'react';
 import { compliance, type ExportJob, type ExportPart, type ExportRequest } from '../../api/compliance.js';
+import { CheckOption } from '../../components/CheckOption.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Card } from '../../components/Page.js';
@@ -111,18 +112,14 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
             <legend>Include</legend>
             <div className="stack-sm">
               {PARTS.map(({ part, title, hint }) => (
-                <label className="checkbox" key={part}>
-                  <input
-                    type="checkbox"
-                    name={`include-${part}`}
-                    checked={parts.has(part)}
-                    onChange={() => setParts((s) => toggled(s, part))}
-                  />
-                  <span>
-                    <span className="checkbox-title">{title}</span>
-                    <span className="checkbox-hint">{hint}</span>
-                  </span>
-                </label>
+                <CheckOption
+                  key={part}
+                  name={`include-${part}`}
+                  checked={parts.has(part)}
+                  onChange={() => setParts((s) => toggled(s, part))}
+                  title={title}
+                  hint={hint}
+                />
               ))}
             </div>
           </fieldset>
@@ -130,14 +127,13 @@ export function ExportForm({ onCreated }: { onCreated(job: ExportJob): void }) {
             <legend>Operations (none checked: all)</legend>
             <div className="export-ops">
               {OPS.map((op) => (
-                <label className="checkbox" key={op}>
-                  <input
-                    type="checkbox"
-                    checked={ops.has(op)}
-                    onChange={() => setOps((s) => toggled(s, op))}
-                  />
-                  <span className="checkbox-title mono">{op}</span>
-                </label>
+                <CheckOption
+                  key={op}
+                  checked={ops.has(op)}
+                  onChange={() => setOps((s) => toggled(s, op))}
+                  title={op}
+                  mono
+                />
               ))}
             </div>
           </fieldset>

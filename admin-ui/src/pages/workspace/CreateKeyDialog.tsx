@@ -1,6 +1,7 @@
 /** Create an API key, then show its secret exactly once with a copy button. */
 import { type FormEvent, useState } from 'react';
 import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope, identity } from '../../api/identity.js';
+import { CheckOption } from '../../components/CheckOption.js';
 import { CopyButton } from '../../components/Copy.js';
 import { Dialog } from '../../components/Dialog.js';
 import { Alert } from '../../components/Feedback.js';
@@ -111,13 +112,13 @@ export function CreateKeyDialog({
         <legend>Scopes</legend>
         <div className="stack-sm">
           {allowed.map((scope) => (
-            <label className="checkbox" key={scope}>
-              <input type="checkbox" checked={scopes.includes(scope)} onChange={() => toggle(scope)} />
-              <span>
-                <span className="checkbox-title">{SCOPE_INFO[scope].label}</span>
-                <span className="checkbox-hint">{SCOPE_INFO[scope].hint}</span>
-              </span>
-            </label>
+            <CheckOption
+              key={scope}
+              checked={scopes.includes(scope)}
+              onChange={() => toggle(scope)}
+              title={SCOPE_INFO[scope].label}
+              hint={SCOPE_INFO[scope].hint}
+            />
           ))}
         </div>
         {errors.scopes && (

@@ -2,6 +2,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { models } from '../../../api/models.js';
 import { type Plan, type PlanInput, type PlanLimits, quotas } from '../../../api/quotas.js';
+import { CheckOption } from '../../../components/CheckOption.js';
 import { Field } from '../../../components/Field.js';
 import { FormDialog } from '../../../components/FormDialog.js';
 import { useAction } from '../../../hooks/use-action.js';
@@ -173,10 +174,13 @@ export function PlanDialog({
         {draft.models === 'some' && (
           <div className="stack-sm indent">
             {choices.map((name) => (
-              <label key={name} className="checkbox">
-                <input type="checkbox" checked={draft.allowed.includes(name)} onChange={() => toggle(name)} />
-                <span className="checkbox-title mono">{name}</span>
-              </label>
+              <CheckOption
+                key={name}
+                checked={draft.allowed.includes(name)}
+                onChange={() => toggle(name)}
+                title={name}
+                mono
+              />
             ))}
             <div className="row">
               <Field label="Another model or alias" hint="A name the gateway will serve later.">
