@@ -44,7 +44,12 @@ export class StreamSlots {
   readonly replicaId = randomUUID();
   private readonly live = new Set<string>();
 
-  /** Two at most: one statement taking slots and one freeing them run at a time. */
+  /**
+   * Two at most: one statement taking slots and one freeing them run at a time. Their commits do not
+   * wait for the WAL flush: slots are soft state (a row lost in a database crash frees its slot, and
+   * a row left behind expires after `ttlMs`), and a stream's first byte should not wait behind the
+   * receipts' durable commits.
+   */
   readonly #slots: OwnConnections;
 
   constructor(
@@ -52,7 +57,10 @@ export class StreamSlots {
     private readonly log: Logger,
     private readonly ttlMs: number,
   ) {
-    this.#slots = new OwnConnections(db, log, { what: 'stream slot' });
+    this.#slots = new OwnConnections(db, log, {
+      what: 'stream slot',
+      setup: 'set synchronous_commit to off',
+    });
   }
 
   acquire(limits: readonly StreamLimit[]): Promise<SlotResult> {
