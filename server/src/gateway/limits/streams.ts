@@ -29,6 +29,28 @@ interface Asking {
 /** The one order of subjects: within a stream and within a batch, so locks are always taken in it. */
 const bySubject = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Runs `drain` when kicked, one run at a time, and again when `pending` says work came meanwhile. */
+class Serially {
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly drain: () => Promise<void>,
+    private readonly pending: () => boolean,
+  ) {}
+
+  kick(): void {
+    if (this.#running) return;
+    this.#running = this.drain().finally(() => {
+      this.#running = undefined;
+      if (this.pending()) this.kick();
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+}
+
 /**
  * Concurrent-stream limits across appliance replicas: one row per running stream and subject in
  * `gateway_stream_slots`, counted and inserted under per-subject advisory transaction locks so two
@@ -67,27 +89,23 @@ export class StreamSlots {
     const sorted = [...limits].sort((a, b) => bySubject(a.subject, b.subject));
     return new Promise((resolve, reject) => {
       this.#asking.push({ streamId: randomUUID(), limits: sorted, resolve, reject });
-      this.#scheduleTake();
+      this.#takes.kick();
     });
   }
 
   #asking: Asking[] = [];
-  #taking: Promise<void> | undefined;
+  readonly #takes = new Serially(
+    async () => {
+      while (this.#asking.length > 0) await this.#take(...this.#nextBatch());
+    },
+    () => this.#asking.length > 0,
+  );
 
-  #scheduleTake(): void {
-    if (this.#taking) return;
-    this.#taking = this.#takeAll().finally(() => {
-      this.#taking = undefined;
-      if (this.#asking.length > 0) this.#scheduleTake();
-    });
-  }
-
-  async #takeAll(): Promise<void> {
-    while (this.#asking.length > 0) await this.#take(this.#nextBatch());
-  }
-
-  /** The waiting streams, oldest first, up to the statement's bounds (always at least one). */
-  #nextBatch(): Asking[] {
+  /**
+   * The waiting streams, oldest first, up to the statement's bounds (always at least one), and
+   * their subjects.
+   */
+  #nextBatch(): [Asking[], Set<string>] {
     const subjects = new Set<string>();
     let n = 0;
     for (const asking of this.#asking) {
@@ -96,12 +114,12 @@ export class StreamSlots {
       for (const l of added) subjects.add(l.subject);
       n++;
     }
-    return this.#asking.splice(0, n);
+    return [this.#asking.splice(0, n), subjects];
   }
 
   /** One statement for the batch; settles every stream of it. */
-  async #take(batch: Asking[]): Promise<void> {
-    const subjects = [...new Set(batch.flatMap((a) => a.limits.map((l) => l.subject)))].sort(bySubject);
+  async #take(batch: Asking[], distinct: Set<string>): Promise<void> {
+    const subjects = [...distinct].sort(bySubject);
     const position = new Map(subjects.map((subject, i) => [subject, i + 1]));
     const owner: number[] = [];
     const subject: number[] = [];
@@ -145,22 +163,17 @@ export class StreamSlots {
         released = true;
         this.live.delete(streamId);
         this.#freeing.push(streamId);
-        this.#scheduleFree();
+        this.#frees.kick();
       },
     };
   }
 
   /** Slots ended and not yet deleted; deleted together, one statement while another runs. */
   #freeing: string[] = [];
-  #flushing: Promise<void> | undefined;
-
-  #scheduleFree(): void {
-    if (this.#flushing) return;
-    this.#flushing = this.#free().finally(() => {
-      this.#flushing = undefined;
-      if (this.#freeing.length > 0) this.#scheduleFree();
-    });
-  }
+  readonly #frees = new Serially(
+    () => this.#free(),
+    () => this.#freeing.length > 0,
+  );
 
   async #free(): Promise<void> {
     while (this.#freeing.length > 0) {
@@ -180,7 +193,8 @@ export class StreamSlots {
 
   /** Deletes the slots of ended streams, then closes the connections. */
   async close(): Promise<void> {
-    while (this.#taking || this.#flushing) await (this.#taking ?? this.#flushing);
+    await this.#takes.idle();
+    await this.#frees.idle();
     await this.#slots.close();
   }
 
